@@ -1,0 +1,185 @@
+"""The `newsdesk` command line: run, extract, sql, eval, serve, quarantine."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import warehouse
+from flows.quarantine_cli import quarantine_app
+
+app = typer.Typer(help="newsdesk: news articles in, an analyst-ready event warehouse out.",
+                  no_args_is_help=True, add_completion=False)
+app.add_typer(quarantine_app, name="quarantine")
+console = Console(stderr=True)
+
+DB_HELP = "DuckDB warehouse file."
+EXIT_INPUT_ERROR = 2
+EXIT_LOCKED = 3
+
+
+@app.command()
+def run(
+    paths: list[Path] = typer.Argument(..., help="Files (.jsonl, .json, .txt) or folders."),
+    db: Path = typer.Option(warehouse.DEFAULT_DB_PATH, "--db", help=DB_HELP),
+    report_dir: Path = typer.Option(Path("data/reports"), help="Where the data-quality report goes."),
+    batch_size: int = typer.Option(64, min=1, help="Articles per extraction task."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
+) -> None:
+    """Load articles into the warehouse: extract, validate, publish, report.
+
+    Example: newsdesk run data/sample --db data/newsdesk.duckdb
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from flows.ingest import run_ingest, set_progress
+
+    with Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as progress:
+        bar = progress.add_task("articles", total=None)
+        set_progress(lambda done, total: progress.update(bar, completed=done, total=total))
+        try:
+            summary = run_ingest(paths, db_path=db, report_dir=report_dir, batch_size=batch_size)
+        except warehouse.WarehouseLockedError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(EXIT_LOCKED) from exc
+        finally:
+            set_progress(None)
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict(), indent=2))
+        return
+    _print_summary(summary)
+
+
+def _print_summary(summary) -> None:
+    table = Table(title=f"newsdesk run {summary.run_id}", show_header=False)
+    rows = [
+        ("articles read", summary.articles_in),
+        ("  new", summary.articles_new),
+        ("  already loaded", summary.articles_already_loaded),
+        ("  duplicates in input", summary.articles_duplicate),
+        ("  loaded", summary.articles_loaded),
+        ("  quarantined", summary.articles_quarantined),
+        ("mentions published", summary.published.get("fct_mentions", 0)),
+        ("events", summary.published.get("fct_events", 0)),
+        ("dates", summary.published.get("fct_dates", 0)),
+        ("headcounts", summary.published.get("fct_headcounts", 0)),
+        ("rows quarantined", summary.rows_quarantined),
+        ("checks passed", f"{summary.checks_passed}/{summary.checks_evaluated}"),
+    ]
+    for label, value in rows:
+        table.add_row(label, str(value))
+    Console().print(table)
+    with warehouse.connect(summary.db_path, read_only=True) as con:
+        people, orgs, places = (con.execute(f"select count(*) from {t}").fetchone()[0]
+                                for t in ("dim_people", "dim_organizations", "dim_places"))
+    Console().print(f"people {people} · organizations {orgs} · places {places}")
+    Console().print(f"warehouse: {summary.db_path}")
+    Console().print(f"data-quality report: {summary.report_path}")
+
+
+@app.command()
+def extract(
+    input_path: Path = typer.Argument(..., help="JSONL file of articles (id, text, published, ...)."),
+    output: Path = typer.Option(..., "-o", "--output", help="JSONL file to write, one record per input line."),
+) -> None:
+    """Extract entities, places, dates, headcounts and events without the warehouse.
+
+    Example: newsdesk extract articles.jsonl -o extracted.jsonl
+    """
+    from transforms.extract import extract_records
+
+    def records():
+        with input_path.open(encoding="utf-8") as handle:
+            for line_no, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    console.print(f"[yellow]warning:[/yellow] {input_path}:{line_no}: {exc.msg}")
+                    yield {"id": None, "text": None, "_error": f"line {line_no}: {exc.msg}"}
+
+    count = 0
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as out:
+        for record in extract_records(records()):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    console.print(f"wrote {count} records to {output}")
+
+
+@app.command()
+def sql(
+    query: str = typer.Argument(..., help="SQL to run against the warehouse (read-only)."),
+    db: Path = typer.Option(warehouse.DEFAULT_DB_PATH, "--db", help=DB_HELP),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
+) -> None:
+    """Run a read-only SQL query against the warehouse.
+
+    Example: newsdesk sql "select event_type, count(*) from events group by all"
+    """
+    if not db.exists():
+        console.print(f"[red]error:[/red] no warehouse at {db}; run `newsdesk run` first")
+        raise typer.Exit(EXIT_INPUT_ERROR)
+    import duckdb
+
+    with warehouse.connect(db, read_only=True) as con:
+        try:
+            frame = con.execute(query).df()
+        except duckdb.Error as exc:
+            console.print(f"[red]SQL error:[/red] {exc}")
+            raise typer.Exit(EXIT_INPUT_ERROR) from exc
+    if as_csv:
+        frame.to_csv(sys.stdout, index=False)
+        return
+    table = Table(*[str(c) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        table.add_row(*["" if v is None else str(v) for v in row])
+    Console().print(table)
+
+
+@app.command("eval")
+def evaluate(
+    eval_dir: Path = typer.Option(Path(__file__).resolve().parents[1].parent / "shared" / "eval",
+                                  help="Folder of gold data (../shared/eval)."),
+    only: list[str] = typer.Option(None, help="Only these tasks (repeatable)."),
+    limit: int = typer.Option(None, help="At most this many documents per dataset."),
+) -> None:
+    """Score extraction against gold data and print precision, recall and F1.
+
+    Example: newsdesk eval --only wikinews_entities
+    """
+    from evaluation import format_scores, run_evaluation
+
+    if not eval_dir.exists():
+        console.print(f"[red]error:[/red] no gold data at {eval_dir}")
+        raise typer.Exit(EXIT_INPUT_ERROR)
+    typer.echo(format_scores(run_evaluation(eval_dir, only=only or None, limit=limit)))
+
+
+@app.command()
+def serve(
+    config: Path = typer.Option(Path("prefect.yaml"), help="prefect.yaml with the deployments."),
+) -> None:
+    """Serve the deployments of prefect.yaml (cron schedules) until interrupted.
+
+    Example: newsdesk serve
+    """
+    from flows.serving import serve_deployments
+
+    serve_deployments(config)
+
+
+def main() -> None:
+    """Entry point for `python -m flows.cli`."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Thin Prefect tasks: each body is one call into transforms, warehouse or expectations.
+
+One task per batch of articles, never one per article (per-task overhead is 25-75 ms on the
+ephemeral API). Tasks take paths and plain data, never connections or `nlp` objects. Caching is
+off: inputs are whole batches of text, and hashing them for a cache key buys nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NONE
+
+import expectations
+import warehouse
+from transforms.articles import Article, ReadResult, read_inputs
+from transforms.extract import EXTRACTOR_VERSION, extract_batch as extract_articles
+
+__all__ = ["extract_batch", "publish_batch", "read_articles", "select_new_articles",
+           "validate_batch", "write_report"]
+
+
+@task(name="read_articles", cache_policy=NONE, retries=3, retry_delay_seconds=[2, 5, 15])
+def read_articles(paths: list[str]) -> ReadResult:
+    """Read every input file into articles and rejects (I/O: retried)."""
+    return read_inputs(paths)
+
+
+@task(name="select_new_articles", cache_policy=NONE)
+def select_new_articles(db_path: str, run_id: str, read: ReadResult) -> list[Article]:
+    """Quarantine unreadable inputs and return only articles the warehouse has not seen."""
+    with warehouse.connect(db_path) as con:
+        warehouse.quarantine_inputs(con, run_id, read.rejects)
+        known = warehouse.known_article_ids(con, [a.article_id for a in read.articles])
+    return [article for article in read.articles if article.article_id not in known]
+
+
+@task(name="extract_batch", cache_policy=NONE, task_run_name="extract_batch-{batch_index}")
+def extract_batch(articles: list[Article], batch_index: int) -> list[dict]:
+    """Run the spaCy pipeline and the newsdesk extractors over one batch."""
+    return extract_articles(articles)
+
+
+@task(name="validate_batch", cache_policy=NONE, task_run_name="validate_batch-{batch_index}")
+def validate_batch(articles: list[Article], records: list[dict], run_id: str,
+                   batch_index: int) -> tuple[dict, expectations.BatchValidation]:
+    """Stage the batch as typed frames and validate them with Great Expectations."""
+    frames = warehouse.stage_frames(articles, records, run_id)
+    return frames, expectations.validate_batch(frames, run_id)
+
+
+@task(name="publish_batch", cache_policy=NONE, task_run_name="publish_batch-{batch_index}")
+def publish_batch(db_path: str, run_id: str, batch_index: int, frames: dict,
+                  validation: expectations.BatchValidation) -> warehouse.PublishCounts:
+    """Publish what passed and quarantine what failed, in one transaction."""
+    with warehouse.connect(db_path) as con:
+        return warehouse.publish_batch(con, run_id, batch_index, frames, validation.failed_rows,
+                                       validation.results, EXTRACTOR_VERSION)
+
+
+@task(name="write_report", cache_policy=NONE)
+def write_report(report_dir: str, run_id: str, results: list[dict]) -> str:
+    """Write the run's GX Data Docs and quality summary; return the summary page's path."""
+    return str(expectations.write_run_report(Path(report_dir), run_id, results))

@@ -1,0 +1,64 @@
+"""Run bookkeeping: ops_runs rows, which articles are already done, rejected inputs."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+from warehouse.publish import QUARANTINE_COLUMNS, insert_quarantine
+
+__all__ = ["finish_run", "known_article_ids", "quarantine_inputs", "start_run"]
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, input_paths: list[str],
+              flow_run_id: str | None, versions: dict[str, str]) -> None:
+    """Record a run as started."""
+    con.execute("""
+        insert into ops_runs (run_id, flow_run_id, started_at, status, input_paths,
+                              extractor_version, spacy_model, spacy_model_version)
+        values (?, ?, now(), 'running', ?, ?, ?, ?)
+    """, [run_id, flow_run_id, input_paths, versions.get("extractor"), versions.get("model"),
+          versions.get("model_version")])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str,
+               counts: dict[str, int | str | None]) -> None:
+    """Record a run's outcome and counts (column names as in ops_runs)."""
+    assignments = ", ".join(f"{column} = ?" for column in counts)
+    con.execute(f"update ops_runs set finished_at = now(), status = ?"
+                f"{', ' + assignments if assignments else ''} where run_id = ?",
+                [status, *counts.values(), run_id])
+
+
+def known_article_ids(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> set[str]:
+    """Return the ids already published, or quarantined and not yet released."""
+    ids = pd.DataFrame({"article_id": list(article_ids)})
+    if ids.empty:
+        return set()
+    con.register("candidate_ids", ids)
+    rows = con.execute("""
+        select article_id from candidate_ids
+        where article_id in (select article_id from raw_articles)
+           or article_id in (select article_id from quarantine_rows
+                             where table_name = 'stg_articles' and released_at is null)
+    """).fetchall()
+    con.unregister("candidate_ids")
+    return {row[0] for row in rows}
+
+
+def quarantine_inputs(con: duckdb.DuckDBPyConnection, run_id: str, rejects: list) -> int:
+    """Keep inputs that could not be read as articles; the same reject is stored once."""
+    rows = []
+    for reject in rejects:
+        digest = hashlib.sha256(
+            f"{reject.input_path}|{reject.input_line}|{reject.raw}".encode()).hexdigest()[:16]
+        rows.append({
+            "quarantine_id": f"input:{digest}", "run_id": run_id, "stage": "input",
+            "table_name": "raw_articles", "row_id": reject.source_id, "article_id": None,
+            "input_path": reject.input_path, "input_line": reject.input_line,
+            "check_name": "read_inputs", "severity": "error", "reason": reject.reason,
+            "offending_values": None, "payload": reject.raw})
+    return insert_quarantine(con, pd.DataFrame.from_records(rows, columns=QUARANTINE_COLUMNS))

@@ -1,0 +1,243 @@
+"""Create and migrate the warehouse schema: tables, their grain, and the analyst views."""
+
+from __future__ import annotations
+
+import duckdb
+
+__all__ = ["SCHEMA_VERSION", "TABLES", "VIEWS", "migrate"]
+
+# Each migration runs once, in order, inside a transaction; never edit one that has shipped:
+# append a new one instead.
+MIGRATIONS: list[str] = [
+    """
+    -- grain: one row per distinct article (identity = hash of its normalised text)
+    create table if not exists raw_articles (
+        article_id varchar primary key,
+        source_id varchar,
+        title varchar,
+        text varchar not null,
+        published_date date,
+        published_source varchar not null,
+        url varchar,
+        source varchar,
+        input_path varchar,
+        char_count integer not null,
+        sentence_count integer not null,
+        extractor_version varchar not null,
+        _run_id varchar not null,
+        _loaded_at timestamp not null
+    );
+
+    -- grain: one row per named-entity mention (person, organisation, place, group) in an article
+    create table if not exists fct_mentions (
+        mention_id varchar primary key,
+        article_id varchar not null,
+        sentence_index integer not null,
+        start_char integer not null,
+        end_char integer not null,
+        mention_text varchar not null,
+        label varchar not null,
+        entity_id varchar not null,
+        entity_name varchar not null,
+        place_id varchar,
+        place_name varchar,
+        country_iso3 varchar,
+        admin1 varchar,
+        lat double,
+        lon double,
+        geonames_id bigint,
+        place_feature varchar,
+        place_precision varchar,
+        has_dq_warning boolean not null default false,
+        extractor_version varchar not null,
+        run_id varchar not null
+    );
+
+    -- grain: one row per date or time expression in an article
+    create table if not exists fct_dates (
+        date_id varchar primary key,
+        article_id varchar not null,
+        sentence_index integer not null,
+        start_char integer not null,
+        end_char integer not null,
+        date_text varchar not null,
+        timex_type varchar,
+        timex_value varchar,
+        date_precision varchar,
+        date_rule varchar,
+        resolved_date date,
+        has_dq_warning boolean not null default false,
+        extractor_version varchar not null,
+        run_id varchar not null
+    );
+
+    -- grain: one row per count of people or things tied to the noun it counts
+    create table if not exists fct_headcounts (
+        headcount_id varchar primary key,
+        article_id varchar not null,
+        sentence_index integer not null,
+        start_char integer not null,
+        end_char integer not null,
+        headcount_text varchar not null,
+        low bigint,
+        high bigint,
+        qualifier varchar,
+        category varchar,
+        unit varchar,
+        actor varchar,
+        has_dq_warning boolean not null default false,
+        extractor_version varchar not null,
+        run_id varchar not null
+    );
+
+    -- grain: one row per extracted event mention (a trigger with its arguments) in an article
+    create table if not exists fct_events (
+        event_id varchar primary key,
+        article_id varchar not null,
+        sentence_index integer not null,
+        start_char integer not null,
+        end_char integer not null,
+        trigger_text varchar not null,
+        event_type varchar not null,
+        cameo_code varchar,
+        actor1 varchar,
+        actor2 varchar,
+        place varchar,
+        date_text varchar,
+        event_date date,
+        sentence_text varchar,
+        has_dq_warning boolean not null default false,
+        extractor_version varchar not null,
+        run_id varchar not null
+    );
+
+    -- grain: one row per distinct person name seen in published mentions
+    create table if not exists dim_people (
+        person_id varchar primary key,
+        name varchar not null,
+        mention_count integer not null,
+        article_count integer not null,
+        first_seen_date date,
+        last_seen_date date
+    );
+
+    -- grain: one row per distinct organisation name seen in published mentions
+    create table if not exists dim_organizations (
+        organization_id varchar primary key,
+        name varchar not null,
+        mention_count integer not null,
+        article_count integer not null,
+        first_seen_date date,
+        last_seen_date date
+    );
+
+    -- grain: one row per resolved place (gazetteer entry, or name when unresolved)
+    create table if not exists dim_places (
+        place_id varchar primary key,
+        name varchar not null,
+        country_iso3 varchar,
+        admin1 varchar,
+        lat double,
+        lon double,
+        geonames_id bigint,
+        feature varchar,
+        place_precision varchar,
+        aliases varchar[],
+        mention_count integer not null,
+        article_count integer not null
+    );
+
+    -- grain: one row per expectation evaluated per validated batch
+    create table if not exists dq_results (
+        run_id varchar not null,
+        batch_index integer not null,
+        suite varchar not null,
+        expectation varchar not null,
+        column_name varchar,
+        severity varchar not null,
+        success boolean not null,
+        element_count bigint,
+        unexpected_count bigint,
+        observed_value varchar,
+        validated_at timestamp not null
+    );
+
+    -- grain: one row per pipeline run
+    create table if not exists ops_runs (
+        run_id varchar primary key,
+        flow_run_id varchar,
+        started_at timestamp not null,
+        finished_at timestamp,
+        status varchar not null,
+        input_paths varchar[],
+        articles_in integer,
+        articles_new integer,
+        articles_already_loaded integer,
+        articles_duplicate integer,
+        articles_loaded integer,
+        articles_quarantined integer,
+        mentions_published integer,
+        events_published integer,
+        dates_published integer,
+        headcounts_published integer,
+        rows_quarantined integer,
+        checks_evaluated integer,
+        checks_passed integer,
+        extractor_version varchar,
+        spacy_model varchar,
+        spacy_model_version varchar,
+        report_path varchar,
+        error_message varchar
+    );
+
+    -- grain: one row per rejected input or rejected staged row, kept with the reason
+    create table if not exists quarantine_rows (
+        quarantine_id varchar primary key,
+        run_id varchar not null,
+        stage varchar not null,
+        table_name varchar not null,
+        row_id varchar,
+        article_id varchar,
+        input_path varchar,
+        input_line integer,
+        check_name varchar not null,
+        severity varchar not null,
+        reason varchar not null,
+        offending_values varchar,
+        payload varchar,
+        quarantined_at timestamp not null,
+        released_at timestamp
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+TABLES = ("raw_articles", "fct_mentions", "fct_dates", "fct_headcounts", "fct_events",
+          "dim_people", "dim_organizations", "dim_places", "dq_results", "ops_runs",
+          "quarantine_rows")
+VIEWS = ("events", "people", "organizations", "places", "dates", "headcounts")
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply pending migrations and (re)create the views; return the schema version."""
+    con.execute("""
+        create table if not exists ops_schema_migrations (
+            version integer primary key, applied_at timestamp not null
+        )""")
+    applied = con.execute("select coalesce(max(version), 0) from ops_schema_migrations").fetchone()[0]
+    for version, ddl in enumerate(MIGRATIONS, start=1):
+        if version <= applied:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(ddl)
+            con.execute("insert into ops_schema_migrations values (?, now())", [version])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    from warehouse.views import create_views
+
+    create_views(con)
+    return SCHEMA_VERSION
