@@ -1,10 +1,280 @@
-"""Events: trigger verbs with their subject and object (placeholder)."""
+"""Events: PLOVER/CAMEO-typed triggers with who did it, to whom, where and when.
+
+Triggers come from a lexicon shipped as data (`patterns/event_triggers.jsonl`); arguments come
+from the dependency parse (subject, object, passive agent, inherited subjects of "trying to X",
+prepositional places). When no lexicon entry fits, no event is emitted: there is no default code.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+__all__ = ["extract_events", "load_triggers"]
+
+PATTERNS = Path(__file__).parent / "patterns"
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+OBJECT_DEPS = {"dobj", "obj", "attr"}
+TARGET_PREPS = {"with", "against", "on", "to", "at", "from", "toward", "towards", "for"}
+PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "into", "from"}
+MODAL_MODES = {"may": "possible", "might": "possible", "could": "possible", "would": "possible",
+               "will": "future", "shall": "future", "should": "possible", "must": "obligation"}
+INTENT_LEMMAS = {"plan": "planned", "intend": "planned", "threaten": "threatened",
+                 "vow": "planned", "try": "attempted", "seek": "attempted", "want": "planned",
+                 "prepare": "planned", "refuse": "refused", "fail": "failed"}
+ACTOR_NOUNS = {"country", "countries", "government", "governments", "state", "states",
+               "minister", "ministers", "official", "officials", "force", "forces", "troops",
+               "army", "police", "rebels", "militants", "protesters", "group", "groups",
+               "leader", "leaders", "president", "soldiers", "fighters", "people", "residents",
+               "villagers", "civilians", "students", "workers", "authorities", "alliance",
+               "members", "demonstrators", "insurgents", "gunmen", "party", "opposition"}
 
 
-def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: list[dict]) -> list[dict]:
-    """Return one dict per event (placeholder: none yet)."""
-    return []
+@lru_cache(maxsize=1)
+def load_triggers() -> dict[tuple[str, str], list[dict]]:
+    """Return lexicon rows keyed by (lemma, pos); rows with an object constraint come first."""
+    table: dict[tuple[str, str], list[dict]] = {}
+    for line in (PATTERNS / "event_triggers.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            table.setdefault((row["lemma"], row["pos"]), []).append(row)
+    for rows in table.values():
+        rows.sort(key=lambda row: row["object"] is None)
+    return table
+
+
+def _children(token: Token, deps: set[str]) -> list[Token]:
+    return [child for child in token.children if child.dep_ in deps]
+
+
+def _lookup(token: Token) -> dict | None:
+    """Return the lexicon row this token triggers, honouring object constraints."""
+    pos = "VERB" if token.pos_ in ("VERB", "AUX") else "NOUN" if token.pos_ == "NOUN" else None
+    if pos is None:
+        return None
+    rows = load_triggers().get((token.lemma_.lower(), pos)) or load_triggers().get(
+        (token.lower_, pos))
+    if not rows:
+        return None
+    objects = {child.lemma_.lower() for child in token.children if child.dep_ in OBJECT_DEPS}
+    objects |= {child.lower_ for child in token.children if child.dep_ in OBJECT_DEPS}
+    for row in rows:
+        if row["object"] is None or objects & set(row["object"]):
+            return row
+    return None
+
+
+class _Arguments:
+    """Map tokens to the entity or noun phrase an analyst would name as the actor."""
+
+    def __init__(self, doc: Doc, entities: list[dict]) -> None:
+        self.doc = doc
+        self.by_char = {}
+        for ent in entities:
+            for char in range(ent["start"], ent["end"]):
+                self.by_char[char] = ent
+
+    def entity_of(self, token: Token) -> dict | None:
+        return self.by_char.get(token.idx)
+
+    def actor(self, token: Token | None) -> str | None:
+        """Name the actor a token stands for: its entity, an entity it governs, or its phrase."""
+        if token is None or token.pos_ == "PRON" and token.lower_ not in ("we", "they"):
+            return None
+        ent = self.entity_of(token)
+        if ent is not None:
+            return ent["text"]
+        for child in token.children:
+            if child.dep_ in ("compound", "amod", "poss", "nmod"):
+                ent = self.entity_of(child)
+                if ent is not None and ent["label"] != "GROUP":
+                    return self._phrase(token)
+        if token.lower_ in ACTOR_NOUNS or token.lemma_.lower() in ACTOR_NOUNS:
+            return self._phrase(token)
+        return None
+
+    def _phrase(self, token: Token) -> str:
+        """The token with its left modifiers, without a leading determiner."""
+        left = [t for t in token.lefts if t.dep_ in ("compound", "amod", "poss", "nmod", "nummod")]
+        start = min([token.i] + [t.left_edge.i for t in left])
+        while start < token.i and self.doc[start].lower_ in ("the", "a", "an", "its", "their"):
+            start += 1
+        return self.doc[start:token.i + 1].text
+
+
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+CLIMB_DEPS = {"xcomp", "conj", "advcl", "relcl", "acl", "prep", "pobj", "pcomp", "ccomp"}
+
+
+def _subject(token: Token) -> tuple[Token | None, bool]:
+    """Return the clause subject and whether it is passive.
+
+    Climbs from "to restore" to "are trying" and through conjunctions to find an inherited
+    subject; a relative pronoun subject stands for the noun its clause modifies.
+    """
+    current = token
+    for _ in range(5):
+        subjects = _children(current, SUBJECT_DEPS)
+        if subjects:
+            subject = subjects[0]
+            if subject.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                subject = current.head
+            return subject, subject.dep_ == "nsubjpass"
+        if current.dep_ in CLIMB_DEPS and current.head is not current:
+            current = current.head
+            continue
+        break
+    return None, False
+
+
+def _dangling_subject(token: Token, args: _Arguments) -> Token | None:
+    """When the parse found no subject, take the nearest actor to the left of a root verb."""
+    if token.dep_ != "ROOT":
+        return None
+    for left in reversed(list(token.sent[: token.i - token.sent.start])):
+        if left.dep_ in ("pobj", "dobj") or left.pos_ == "VERB":
+            return None
+        if args.actor(left) is not None:
+            return left
+    return None
+
+
+def _mode(token: Token) -> str:
+    """Record negation and modality as a mode, not as a different event."""
+    if any(child.dep_ == "neg" for child in token.children):
+        return "negated"
+    for child in token.children:
+        if child.dep_ == "aux" and child.lower_ in MODAL_MODES:
+            return MODAL_MODES[child.lower_]
+    if token.dep_ == "xcomp" and token.head.lemma_.lower() in INTENT_LEMMAS:
+        return INTENT_LEMMAS[token.head.lemma_.lower()]
+    return "asserted"
+
+
+def _verbal_arguments(token: Token, args: _Arguments) -> tuple[str | None, str | None]:
+    subject, passive = _subject(token)
+    if subject is None:
+        subject = _dangling_subject(token, args)
+    agent = next((pobj for child in token.children if child.dep_ == "agent"
+                  for pobj in child.children if pobj.dep_ == "pobj"), None)
+    objects = _children(token, OBJECT_DEPS)
+    target = objects[0] if objects else None
+    if target is None or args.actor(target) is None:
+        for prep in _children(token, {"prep"}):
+            if prep.lower_ in TARGET_PREPS:
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if pobj is not None and args.actor(pobj) is not None:
+                    target = pobj
+                    break
+    if passive:
+        return args.actor(agent), args.actor(subject)
+    return args.actor(subject), args.actor(target)
+
+
+def _nominal_arguments(token: Token, args: _Arguments) -> tuple[str | None, str | None]:
+    actor1 = None
+    for child in token.children:
+        if child.dep_ in ("poss", "compound") and args.actor(child):
+            actor1 = args.actor(child)
+        elif child.dep_ == "prep" and child.lower_ in ("of", "by", "between"):
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            actor1 = actor1 or args.actor(pobj)
+    target = None
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("on", "against", "with"):
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            target = target or args.actor(pobj)
+    return actor1, target
+
+
+def _clause_tokens(token: Token) -> range:
+    """The trigger's clause: its subtree plus, for a verb, its subject's subtree."""
+    return range(token.left_edge.i, token.right_edge.i + 1)
+
+
+def _place_heads(token: Token) -> set[int]:
+    """Tokens whose place-preposition children locate the event: the trigger, its subject."""
+    if token.pos_ == "NOUN":
+        return {t.i for t in token.subtree}
+    heads = {token.i}
+    subject, _ = _subject(token)
+    if subject is not None and subject.i < token.i:
+        heads.update(t.i for t in subject.subtree)
+    for prep in _children(token, {"prep"}):
+        if prep.lower_ in ("at", "during"):  # "at the meeting ... in Minsk"
+            heads.update(t.i for t in prep.subtree)
+    return heads
+
+
+def _place(token: Token, places: list[dict], sentence: Span) -> str | None:
+    """The place phrase of the trigger's clause ("in X"), else the sentence's only place."""
+    heads = _place_heads(token)
+    doc = token.doc
+    in_clause = []
+    for place in places:
+        if not (sentence.start_char <= place["start"] < sentence.end_char):
+            continue
+        head = doc.char_span(place["start"], place["end"], alignment_mode="expand")
+        if head is None:
+            continue
+        root = head.root
+        prep = root.head
+        if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPS and prep.head.i in heads:
+            in_clause.append((abs(root.i - token.i), place["text"]))
+    if in_clause:
+        return min(in_clause)[1]
+    return None
+
+
+def _date(token: Token, dates: list[dict], sentence: Span) -> dict | None:
+    """The date expression inside the trigger's clause, else the sentence's only date."""
+    clause = _clause_tokens(token)
+    doc = token.doc
+    in_sentence = [d for d in dates if sentence.start_char <= d["start"] < sentence.end_char
+                   and d.get("type") in ("DATE", "TIME", None)]
+    in_clause = []
+    for item in in_sentence:
+        span = doc.char_span(item["start"], item["end"], alignment_mode="expand")
+        if span is not None and span.root.i in clause:
+            in_clause.append((abs(span.root.i - token.i), item["start"], item))
+    if in_clause:
+        return min(in_clause, key=lambda x: (x[0], x[1]))[2]
+    return in_sentence[0] if len(in_sentence) == 1 else None
+
+
+def extract_events(doc: Doc, entities: list[dict], places: list[dict],
+                   dates: list[dict]) -> list[dict]:
+    """Return one dict per event trigger that the lexicon types, with its arguments."""
+    args = _Arguments(doc, entities)
+    sentence_of = {}
+    for index, sent in enumerate(doc.sents):
+        for token in sent:
+            sentence_of[token.i] = (index, sent)
+    events = []
+    for token in doc:
+        row = _lookup(token)
+        if row is None:
+            continue
+        if row["pos"] == "VERB":
+            actor1, actor2 = _verbal_arguments(token, args)
+        else:
+            actor1, actor2 = _nominal_arguments(token, args)
+        index, sentence = sentence_of[token.i]
+        place = _place(token, places, sentence)
+        # A nominal trigger needs an actor ("talks between X and Y"); attacks and protests are
+        # informative with only a place ("a bombing in Kabul").
+        located_only_ok = row["type"] in ("ASSAULT", "PROTEST") and place
+        if row["pos"] == "NOUN" and not (actor1 or actor2 or located_only_ok):
+            continue
+        date = _date(token, dates, sentence)
+        events.append({
+            "start": token.idx, "end": token.idx + len(token.text), "trigger": token.text,
+            "type": row["type"], "cameo": row["cameo"], "actor1": actor1, "actor2": actor2,
+            "place": place, "date": date["text"] if date else None,
+            "date_value": date.get("value") if date else None, "mode": _mode(token),
+            "trigger_id": row["id"], "sentence": index,
+        })
+    return events

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from transforms.articles import Article, article_from_record, article_id_for, parse_published
 from transforms.dates import extract_dates
+from transforms.entities import CLUSTER_KEY
 from transforms.events import extract_events
 from transforms.headcounts import extract_headcounts
 from transforms.nlp import load_nlp
@@ -35,9 +36,16 @@ def sentence_index(doc: Doc) -> callable:
 
 
 def entity_records(doc: Doc, article_id: str) -> list[dict]:
-    """Return the article's entity mentions with article-level entity ids."""
+    """Return the article's entity mentions with article-level entity ids.
+
+    Mentions share an id when the entity repair linked them (surname → full name, acronym ↔
+    expansion) or, for places, when they resolve to the same place ("US", "the United States").
+    """
     index_of = sentence_index(doc)
-    cluster_of = doc.user_data.get("newsdesk_entity_clusters", {})
+    cluster_of = dict(doc.user_data.get(CLUSTER_KEY, {}))
+    for place in doc._.places or []:
+        if place.get("precision") not in (None, "unresolved") and place.get("name"):
+            cluster_of.setdefault((place["start"], place["end"]), f"PLACE:{place['name'].lower()}")
     ids: dict[str, str] = {}
     records = []
     for ent in doc.ents:
@@ -55,6 +63,7 @@ def entity_records(doc: Doc, article_id: str) -> list[dict]:
 def extract_doc(doc: Doc, article: Article) -> dict:
     """Build the public record for one parsed article."""
     index_of = sentence_index(doc)
+    sentences = [[sent.start_char, sent.end_char] for sent in doc.sents]
     entities = entity_records(doc, article.article_id)
     places = [dict(place, sentence=index_of(place["start"])) for place in (doc._.places or [])]
     dates = extract_dates(doc, article.published)
@@ -64,7 +73,8 @@ def extract_doc(doc: Doc, article: Article) -> dict:
         "id": article.source_id if article.source_id is not None else article.article_id,
         "article_id": article.article_id,
         "published": article.published.isoformat() if article.published else None,
-        "sentence_count": len(list(doc.sents)),
+        "sentence_count": len(sentences),
+        "sentences": sentences,
         "entities": entities,
         "places": places,
         "dates": dates,

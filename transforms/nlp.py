@@ -23,9 +23,11 @@ def model_name(name: str | None = None) -> str:
 def load_nlp(name: str | None = None) -> Language:
     """Load the trained pipeline and add the newsdesk components after its NER."""
     # Importing the modules registers their @Language.factory components.
-    from transforms import entities, places  # noqa: F401
+    from transforms import entities, places, segmentation  # noqa: F401
 
     nlp = spacy.load(model_name(name))
+    if "parser" in nlp.pipe_names and "newsdesk_line_breaks" not in nlp.pipe_names:
+        nlp.add_pipe("newsdesk_line_breaks", before="parser")
     for component in NEWSDESK_COMPONENTS:
         if component not in nlp.pipe_names:
             nlp.add_pipe(component, last=True)
