@@ -50,6 +50,12 @@ def _is_name_token(token) -> bool:
             and token.pos_ in ("PROPN", "NOUN", "ADJ", "X") and len(text) > 1)
 
 
+def _is_hyphen_join(doc: Doc, i: int) -> bool:
+    """True when doc[i] is a hyphen glued between two capitalised name parts."""
+    return (i + 1 < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_
+            and not doc[i].whitespace_ and doc[i + 1].text[:1].isupper())
+
+
 def _is_acronym(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return 2 <= len(letters) <= 8 and all(c.isupper() for c in letters) and text[0].isalpha()
@@ -167,8 +173,13 @@ class EntityRepair:
             if start < len(doc) and doc[start].text == ",":
                 start += 1
             end = start
-            while end < len(doc) and _is_name_token(doc[end]) and end - start < 4:
-                if doc[end].lower_ in self.titles or doc[end].lower_ in self.org_heads:
+            while end < len(doc) and end - start < 6:
+                token_at = doc[end]
+                if _is_hyphen_join(doc, end) and end > start:
+                    end += 2  # "Okonkwo-Bassey" is three tokens
+                    continue
+                if not _is_name_token(token_at) or token_at.lower_ in self.titles \
+                        or token_at.lower_ in self.org_heads:
                     break
                 end += 1
             if end > start and not (end - start == 1 and _is_acronym(doc[start].text)):

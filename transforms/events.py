@@ -88,6 +88,9 @@ class _Arguments:
         if ent is not None:
             return ent["text"]
         for child in token.children:
+            if child.dep_ == "appos" and self.entity_of(child) is not None:
+                return self.entity_of(child)["text"]  # "the opposition leader X Y" → X Y
+        for child in token.children:
             if child.dep_ in ("compound", "amod", "poss", "nmod"):
                 ent = self.entity_of(child)
                 if ent is not None and ent["label"] != "GROUP":
@@ -203,6 +206,8 @@ def _place_heads(token: Token) -> set[int]:
     subject, _ = _subject(token)
     if subject is not None and subject.i < token.i:
         heads.update(t.i for t in subject.subtree)
+    for agent in _children(token, {"agent"}):
+        heads.update(t.i for t in agent.subtree)
     for prep in _children(token, {"prep"}):
         if prep.lower_ in ("at", "during"):  # "at the meeting ... in Minsk"
             heads.update(t.i for t in prep.subtree)

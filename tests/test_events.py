@@ -1,0 +1,66 @@
+"""Events: typed triggers with actors from the parse, places, dates, modes; no default code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from transforms.articles import article_from_record
+from transforms.extract import extract_batch
+
+
+def _events(nlp, text, published="2024-03-08"):
+    article = article_from_record({"id": "t", "text": text, "published": published})
+    return extract_batch([article], nlp)[0]["events"]
+
+
+@pytest.mark.parametrize("text, etype, actor1, actor2", [
+    ("Police arrested the opposition leader Dario Velt in Santiago.", "COERCE", "Police", "Dario Velt"),
+    ("Kenya accused Uganda of backing the rebels.", "ACCUSE", "Kenya", "Uganda"),
+    ("Rebels attacked an army convoy near Goma on Tuesday.", "ASSAULT", "Rebels", None),
+    ("The government rejected the proposal.", "REJECT", "government", None),
+])
+def test_event_types_and_actors(nlp, text, etype, actor1, actor2):
+    events = _events(nlp, text)
+    assert events, text
+    event = events[0]
+    assert event["type"] == etype
+    assert event["actor1"] == actor1
+    if actor2:
+        assert event["actor2"] == actor2
+
+
+def test_passive_voice_swaps_source_and_target(nlp):
+    event = _events(nlp, "Three journalists were detained by soldiers in Bamako.")[0]
+    assert event["type"] == "COERCE"
+    assert event["actor1"] == "soldiers"
+    assert event["place"] == "Bamako"
+
+
+def test_sentence_without_a_lexicon_trigger_yields_no_event(nlp):
+    assert _events(nlp, "The weather was mild and the markets were quiet.") == []
+
+
+def test_negation_and_modality_are_modes(nlp):
+    negated = _events(nlp, "Ghana did not sanction Togo.")[0]
+    possible = _events(nlp, "Rebels may attack the capital.")[0]
+    assert negated["mode"] == "negated" and possible["mode"] == "possible"
+
+
+def test_event_takes_date_and_place_of_its_clause(nlp):
+    event = _events(nlp, "Officials met in Geneva on Thursday to discuss the ceasefire.")[0]
+    assert event["type"] == "CONSULT"
+    assert event["place"] == "Geneva"
+    assert event["date"] == "Thursday"
+    assert event["date_value"] == dt.date(2024, 3, 7).isoformat()
+
+
+def test_seed_events(nlp, seed_text):
+    events = _events(nlp, seed_text, published=None)
+    found = {(e["type"], e["actor1"], e["actor2"], e["place"]) for e in events}
+    assert ("ACCUSE", "Sergey Shoigu", "United States", "Minsk") in found
+    assert any(e["type"] == "CONSULT" and e["place"] == "Minsk" for e in events)
+    assert any(e["type"] == "REJECT" and e["actor1"] == "Taliban" for e in events)
+    assert any(e["type"] == "MOBILIZE" and e["actor1"] and "NATO" in e["actor1"] for e in events)
+    assert all(seed_text[e["start"]:e["end"]] == e["trigger"] for e in events)
