@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from warehouse.sql import run_sql
+
 __all__ = ["refresh_dims"]
 
 # Names are grouped case-insensitively; the most frequent spelling becomes the display name.
@@ -81,5 +83,5 @@ DIM_SQL = {
 def refresh_dims(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute every dimension table (inside the caller's transaction)."""
     for table, sql in DIM_SQL.items():
-        con.execute(f"delete from {table}")
-        con.execute(sql)
+        run_sql(con, f"delete from {table}")
+        run_sql(con, sql)

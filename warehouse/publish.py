@@ -15,6 +15,7 @@ import pandas as pd
 
 from warehouse.dims import refresh_dims
 from warehouse.staging import KEYS, STAGED_TABLES
+from warehouse.sql import run_sql
 
 __all__ = ["PublishCounts", "publish_batch"]
 
@@ -121,15 +122,15 @@ def insert_quarantine(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int
     if rows.empty:
         return 0
     con.register("quarantine_batch", rows)
-    before = con.execute("select count(*) from quarantine_rows").fetchone()[0]
-    con.execute("""
+    before = con.execute("select count(*) from quarantine_rows").fetchall()[0][0]
+    run_sql(con, """
         insert into quarantine_rows
         select quarantine_batch.*, now() as quarantined_at, null as released_at
         from quarantine_batch
         where quarantine_id not in (select quarantine_id from quarantine_rows)
     """)
     con.unregister("quarantine_batch")
-    return con.execute("select count(*) from quarantine_rows").fetchone()[0] - before
+    return con.execute("select count(*) from quarantine_rows").fetchall()[0][0] - before
 
 
 def publish_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch_index: int,
@@ -139,21 +140,21 @@ def publish_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch_index: int,
     errors = _failures(failed_rows, "error")
     warned = _failures(failed_rows, "warning")
     rejected_articles = set(errors.loc[errors["table_name"] == "stg_articles", "row_id"])
-    con.execute("begin transaction")
+    run_sql(con, "begin transaction")
     try:
         for table in STAGED_TABLES:
             con.register(f"{table}_frame", frames[table])
-            con.execute(f"create or replace table {table} as select * from {table}_frame")
+            run_sql(con, f"create or replace table {table} as select * from {table}_frame")
             con.unregister(f"{table}_frame")
         con.register("publish_errors", errors)
         con.register("publish_warned", warned[["row_id"]])
         # An article that fails takes its facts with it; a fact that fails goes alone.
-        con.execute("""
+        run_sql(con, """
             create or replace temp table publish_rejected as
             select row_id from publish_errors
         """)
         for table in STAGED_TABLES[1:]:
-            con.execute(f"""
+            run_sql(con, f"""
                 delete from {table}
                 where {KEYS[table]} in (select row_id from publish_rejected)
                    or article_id in (select row_id from publish_errors
@@ -161,17 +162,17 @@ def publish_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch_index: int,
             """)
         published = {}
         for stg_table, fact_table in FACT_OF.items():
-            before = con.execute(f"select count(*) from {fact_table}").fetchone()[0]
-            con.execute(PUBLISH_SQL[fact_table], [extractor_version])
-            published[fact_table] = con.execute(f"select count(*) from {fact_table}").fetchone()[0] - before
+            before = con.execute(f"select count(*) from {fact_table}").fetchall()[0][0]
+            run_sql(con, PUBLISH_SQL[fact_table], [extractor_version])
+            published[fact_table] = con.execute(f"select count(*) from {fact_table}").fetchall()[0][0] - before
         quarantined = insert_quarantine(con, _quarantine_frame(frames, errors, run_id))
         _insert_dq_results(con, run_id, batch_index, dq_results)
         refresh_dims(con)
         con.unregister("publish_errors")
         con.unregister("publish_warned")
-        con.execute("commit")
+        run_sql(con, "commit")
     except Exception:
-        con.execute("rollback")
+        run_sql(con, "rollback")
         raise
     return PublishCounts(published, quarantined, len(rejected_articles))
 
@@ -188,5 +189,5 @@ def _insert_dq_results(con: duckdb.DuckDBPyConnection, run_id: str, batch_index:
         "observed_value": None if r.get("observed_value") is None else str(r["observed_value"]),
     } for r in results])
     con.register("dq_batch", frame)
-    con.execute("insert into dq_results select *, now() as validated_at from dq_batch")
+    run_sql(con, "insert into dq_results select *, now() as validated_at from dq_batch")
     con.unregister("dq_batch")

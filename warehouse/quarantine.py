@@ -5,6 +5,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from warehouse.sql import run_sql
+
 __all__ = ["list_quarantine", "release_quarantine", "show_quarantine"]
 
 
@@ -36,8 +38,8 @@ def release_quarantine(con: duckdb.DuckDBPyConnection, quarantine_ids: list[str]
     count = con.execute("""
         select count(*) from quarantine_rows
         where quarantine_id in (select quarantine_id from release_ids) and released_at is null
-    """).fetchone()[0]
-    con.execute("""
+    """).fetchall()[0][0]
+    run_sql(con, """
         update quarantine_rows set released_at = now()
         where quarantine_id in (select quarantine_id from release_ids) and released_at is null
     """)

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from warehouse.publish import QUARANTINE_COLUMNS, insert_quarantine
+from warehouse.sql import run_sql
 
 __all__ = ["finish_run", "known_article_ids", "quarantine_inputs", "start_run"]
 
@@ -16,7 +17,7 @@ __all__ = ["finish_run", "known_article_ids", "quarantine_inputs", "start_run"]
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, input_paths: list[str],
               flow_run_id: str | None, versions: dict[str, str]) -> None:
     """Record a run as started."""
-    con.execute("""
+    run_sql(con, """
         insert into ops_runs (run_id, flow_run_id, started_at, status, input_paths,
                               extractor_version, spacy_model, spacy_model_version)
         values (?, ?, now(), 'running', ?, ?, ?, ?)
@@ -28,7 +29,7 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str,
                counts: dict[str, int | str | None]) -> None:
     """Record a run's outcome and counts (column names as in ops_runs)."""
     assignments = ", ".join(f"{column} = ?" for column in counts)
-    con.execute(f"update ops_runs set finished_at = now(), status = ?"
+    run_sql(con, f"update ops_runs set finished_at = now(), status = ?"
                 f"{', ' + assignments if assignments else ''} where run_id = ?",
                 [status, *counts.values(), run_id])
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from warehouse.sql import run_sql
+
 __all__ = ["SCHEMA_VERSION", "TABLES", "VIEWS", "migrate"]
 
 # Each migration runs once, in order, inside a transaction; never edit one that has shipped:
@@ -221,21 +223,21 @@ VIEWS = ("events", "people", "organizations", "places", "dates", "headcounts")
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply pending migrations and (re)create the views; return the schema version."""
-    con.execute("""
+    run_sql(con, """
         create table if not exists ops_schema_migrations (
             version integer primary key, applied_at timestamp not null
         )""")
-    applied = con.execute("select coalesce(max(version), 0) from ops_schema_migrations").fetchone()[0]
+    applied = con.execute("select coalesce(max(version), 0) from ops_schema_migrations").fetchall()[0][0]
     for version, ddl in enumerate(MIGRATIONS, start=1):
         if version <= applied:
             continue
-        con.execute("begin transaction")
+        run_sql(con, "begin transaction")
         try:
-            con.execute(ddl)
-            con.execute("insert into ops_schema_migrations values (?, now())", [version])
-            con.execute("commit")
+            run_sql(con, ddl)
+            run_sql(con, "insert into ops_schema_migrations values (?, now())", [version])
+            run_sql(con, "commit")
         except Exception:
-            con.execute("rollback")
+            run_sql(con, "rollback")
             raise
     from warehouse.views import create_views
 

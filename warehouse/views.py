@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from warehouse.sql import run_sql
+
 __all__ = ["create_views"]
 
 VIEW_SQL = {
@@ -93,4 +95,4 @@ VIEW_SQL = {
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """Create or replace every analyst view."""
     for sql in VIEW_SQL.values():
-        con.execute(sql)
+        run_sql(con, sql)

@@ -1,0 +1,116 @@
+"""Warehouse: schema, staging frames, one-transaction publish, quarantine, idempotence."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import warehouse
+from transforms.articles import article_from_record
+from transforms.extract import extract_batch
+from warehouse.quarantine import list_quarantine, release_quarantine
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = warehouse.connect(tmp_path / "w.duckdb")
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def batch(nlp):
+    articles = [article_from_record({"id": f"a{i}", "text": text, "published": "2024-04-02"})
+                for i, text in enumerate([
+                    "Police arrested 12 protesters in Nairobi on Monday, officials said.",
+                    "Foreign Minister Lina Haddad met envoys from Jordan in Amman.",
+                ])]
+    return articles, extract_batch(articles, nlp)
+
+
+def _no_failures() -> dict[str, pd.DataFrame]:
+    return {}
+
+
+def test_schema_has_every_table_and_view(con):
+    names = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert set(warehouse.TABLES) <= names
+    assert set(warehouse.VIEWS) <= names
+
+
+def test_migrate_is_idempotent(tmp_path):
+    path = tmp_path / "again.duckdb"
+    warehouse.connect(path).close()
+    with warehouse.connect(path) as con:
+        versions = con.execute("select count(*) from ops_schema_migrations").fetchall()[0][0]
+    assert versions == warehouse.SCHEMA_VERSION
+
+
+def test_stage_frames_have_exact_spans_and_keys(batch):
+    articles, records = batch
+    frames = warehouse.stage_frames(articles, records, "run-1")
+    assert set(frames) == set(warehouse.STAGED_TABLES)
+    mentions = frames["stg_mentions"]
+    assert len(mentions) > 0 and mentions["is_span_text_exact"].all()
+    assert mentions["mention_id"].is_unique
+    assert frames["stg_articles"]["sentence_count"].min() >= 1
+
+
+def test_publish_loads_once_and_rerun_adds_nothing(con, batch):
+    articles, records = batch
+    frames = warehouse.stage_frames(articles, records, "run-1")
+    counts = warehouse.publish_batch(con, "run-1", 0, frames, _no_failures(), [], "test")
+    assert counts.published["raw_articles"] == 2
+    totals = con.execute("select count(*) from fct_mentions").fetchall()[0][0]
+    assert totals == counts.published["fct_mentions"] > 0
+    again = warehouse.publish_batch(con, "run-2", 0, warehouse.stage_frames(articles, records, "run-2"),
+                                    _no_failures(), [], "test")
+    assert again.published == {k: 0 for k in again.published}
+    assert warehouse.known_article_ids(con, [a.article_id for a in articles]) == {
+        a.article_id for a in articles}
+
+
+def test_failed_rows_are_quarantined_not_published(con, batch):
+    articles, records = batch
+    frames = warehouse.stage_frames(articles, records, "run-1")
+    bad_article = articles[0].article_id
+    bad_mention = frames["stg_mentions"].query("article_id != @bad_article")["mention_id"].iloc[0]
+    failed = {
+        "stg_articles": pd.DataFrame([{"article_id": bad_article, "expectation": "check_a",
+                                       "severity": "error", "offending": '{"x": 1}'}]),
+        "stg_mentions": pd.DataFrame([{"mention_id": bad_mention, "expectation": "check_m",
+                                       "severity": "error", "offending": "{}"}]),
+    }
+    counts = warehouse.publish_batch(con, "run-1", 0, frames, failed, [], "test")
+    assert counts.published["raw_articles"] == 1
+    assert con.execute("select count(*) from fct_mentions where article_id = ?", [bad_article]).fetchall()[0][0] == 0
+    assert con.execute("select count(*) from fct_mentions where mention_id = ?", [bad_mention]).fetchall()[0][0] == 0
+    quarantined = list_quarantine(con)
+    assert set(quarantined["check_name"]) == {"check_a", "check_m"}
+    # The quarantined article is not re-processed until released.
+    assert bad_article in warehouse.known_article_ids(con, [bad_article])
+    qid = quarantined.query("check_name == 'check_a'")["quarantine_id"].iloc[0]
+    assert release_quarantine(con, [qid]) == 1
+    assert bad_article not in warehouse.known_article_ids(con, [bad_article])
+    assert len(list_quarantine(con, include_released=True)) == 2
+
+
+def test_a_failing_publish_leaves_the_warehouse_unchanged(con, batch):
+    articles, records = batch
+    frames = warehouse.stage_frames(articles, records, "run-1")
+    broken = dict(frames)
+    broken["stg_events"] = frames["stg_events"].drop(columns=["trigger_text"])
+    with pytest.raises(Exception):
+        warehouse.publish_batch(con, "run-1", 0, broken, _no_failures(), [], "test")
+    assert con.execute("select count(*) from raw_articles").fetchall()[0][0] == 0
+    assert con.execute("select count(*) from fct_mentions").fetchall()[0][0] == 0
+
+
+def test_views_read_published_rows(con, batch):
+    articles, records = batch
+    warehouse.publish_batch(con, "run-1", 0, warehouse.stage_frames(articles, records, "run-1"),
+                            _no_failures(), [], "test")
+    events = con.execute("select event_type, actor1, place, article_title from events").fetchall()
+    assert ("COERCE", "Police", "Nairobi", None) in events
+    people = {row[0] for row in con.execute("select name from people").fetchall()}
+    assert "Lina Haddad" in people
