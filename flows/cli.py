@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from pathlib import Path
@@ -76,7 +77,7 @@ def _print_summary(summary) -> None:
         table.add_row(label, str(value))
     Console().print(table)
     with warehouse.connect(summary.db_path, read_only=True) as con:
-        people, orgs, places = (con.execute(f"select count(*) from {t}").fetchone()[0]
+        people, orgs, places = (con.execute(f"select count(*) from {t}").fetchall()[0][0]
                                 for t in ("dim_people", "dim_organizations", "dim_places"))
     Console().print(f"people {people} · organizations {orgs} · places {places}")
     Console().print(f"warehouse: {summary.db_path}")
@@ -131,15 +132,19 @@ def sql(
 
     with warehouse.connect(db, read_only=True) as con:
         try:
-            frame = con.execute(query).df()
+            result = con.execute(query)
+            columns = [d[0] for d in result.description or []]
+            rows = result.fetchall()
         except duckdb.Error as exc:
             console.print(f"[red]SQL error:[/red] {exc}")
             raise typer.Exit(EXIT_INPUT_ERROR) from exc
     if as_csv:
-        frame.to_csv(sys.stdout, index=False)
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
         return
-    table = Table(*[str(c) for c in frame.columns])
-    for row in frame.itertuples(index=False):
+    table = Table(*columns)
+    for row in rows:
         table.add_row(*["" if v is None else str(v) for v in row])
     Console().print(table)
 

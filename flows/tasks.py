@@ -61,5 +61,10 @@ def publish_batch(db_path: str, run_id: str, batch_index: int, frames: dict,
 
 @task(name="write_report", cache_policy=NONE)
 def write_report(report_dir: str, run_id: str, results: list[dict]) -> str:
-    """Write the run's GX Data Docs and quality summary; return the summary page's path."""
-    return str(expectations.write_run_report(Path(report_dir), run_id, results))
+    """Write GX Data Docs and the run's quality summary page; return the summary's path."""
+    index = expectations.build_data_docs(Path(report_dir) / "data_docs")
+    summary = Path(report_dir) / "runs" / f"{run_id}.html"
+    expectations.write_quality_summary(results, summary, data_docs_index=index)
+    latest = Path(report_dir) / "quality.html"
+    expectations.write_quality_summary(results, latest, data_docs_index=index)
+    return str(latest.resolve())

@@ -101,7 +101,7 @@ class _Arguments:
 
     def _phrase(self, token: Token) -> str:
         """The token with its left modifiers, without a leading determiner."""
-        left = [t for t in token.lefts if t.dep_ in ("compound", "amod", "poss", "nmod", "nummod")]
+        left = [t for t in token.lefts if t.dep_ in ("compound", "amod", "poss", "nmod")]
         start = min([token.i] + [t.left_edge.i for t in left])
         while start < token.i and self.doc[start].lower_ in ("the", "a", "an", "its", "their"):
             start += 1
