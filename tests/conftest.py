@@ -41,3 +41,16 @@ def eval_dir() -> Path:
     if not EVAL_DIR.exists():
         pytest.skip("../shared/eval is not present")
     return EVAL_DIR
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory):
+    """A throwaway Prefect API and home for flow tests (never the user's ~/.prefect)."""
+    import os
+
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect_home"))
+    import flows  # noqa: F401  (sets Prefect's environment defaults before it is imported)
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
