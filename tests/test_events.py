@@ -64,3 +64,14 @@ def test_seed_events(nlp, seed_text):
     assert any(e["type"] == "REJECT" and e["actor1"] == "Taliban" for e in events)
     assert any(e["type"] == "MOBILIZE" and e["actor1"] and "NATO" in e["actor1"] for e in events)
     assert all(seed_text[e["start"]:e["end"]] == e["trigger"] for e in events)
+
+
+def test_dateline_city_is_not_the_actor(nlp):
+    event = _events(nlp, "LAGOS — The Nigerian army on Sunday accused Boko Haram of raids.")[0]
+    assert event["type"] == "ACCUSE" and event["actor1"] != "LAGOS"
+
+
+def test_the_accused_is_the_actor_of_the_accused_act(nlp):
+    events = _events(nlp, "Kenya blamed Somalia for shelling the border town.")
+    assault = next(e for e in events if e["type"] == "ASSAULT")
+    assert assault["actor1"] == "Somalia"

@@ -120,6 +120,11 @@ def _subject(token: Token) -> tuple[Token | None, bool]:
     """
     current = token
     for _ in range(5):
+        # "accused X of attacking": the one accused is the one said to attack.
+        if current.dep_ == "pcomp" and current.head.lower_ in ("of", "for", "with"):
+            objects = _children(current.head.head, OBJECT_DEPS)
+            if objects:
+                return objects[0], False
         subjects = _children(current, SUBJECT_DEPS)
         if subjects:
             subject = subjects[0]
