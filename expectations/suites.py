@@ -1,0 +1,469 @@
+"""One Great Expectations suite per staged table, each expectation saying why and how bad.
+
+Every expectation carries ``meta = {"why": <sentence>, "severity": "error" | "warning"}``.
+``error`` rows are quarantined; ``warning`` rows are published but listed in the report.
+
+A few expectations read helper columns that ``expectations.validate`` derives from the staged
+columns before validating (the stager does not provide them), see ``HELPER_COLUMNS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+import pycountry
+
+ERROR = "error"
+WARNING = "warning"
+SEVERITIES = (ERROR, WARNING)
+
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_HEADCOUNT = 99_999_999  # "< 100,000,000"
+
+MENTION_LABELS = ("PERSON", "ORG", "PLACE", "GROUP")
+PLACE_FEATURES = ("country", "admin1", "city", "region", "continent", "other")
+PLACE_PRECISIONS = ("country", "admin1", "city", "region", "continent", "unresolved")
+TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
+DATE_PRECISIONS = (
+    "day", "week", "month", "season", "quarter", "year", "decade", "century",
+    "time", "duration", "set", "vague", "unknown",
+)  # fmt: skip
+HEADCOUNT_QUALIFIERS = (
+    "exact", "approx", "at_least", "more_than", "up_to", "less_than", "range", "vague",
+)  # fmt: skip
+HEADCOUNT_CATEGORIES = (
+    "killed", "injured", "arrested", "displaced", "kidnapped", "protesters", "members",
+    "troops", "people", "other",
+)  # fmt: skip
+PUBLISHED_SOURCES = ("input", "missing", "dateline")
+COUNTRY_ISO3 = tuple(sorted(country.alpha_3 for country in pycountry.countries))
+
+TABLE_KEYS: dict[str, str] = {
+    "stg_articles": "article_id",
+    "stg_mentions": "mention_id",
+    "stg_dates": "date_id",
+    "stg_headcounts": "headcount_id",
+    "stg_events": "event_id",
+}
+
+_SPAN = ["article_id", "sentence_index", "start_char", "end_char"]
+_SPAN_TAIL = ["article_char_count", "is_span_text_exact", "run_id"]
+
+#: The columns the stager provides, per table (docs/architecture.md), key first.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "stg_articles": (
+        "article_id", "source_id", "title", "text", "published_date", "published_source", "url",
+        "source", "input_path", "char_count", "sentence_count", "run_id",
+    ),
+    "stg_mentions": (
+        "mention_id", *_SPAN, "mention_text", "label", "entity_id", "place_name", "country_iso3",
+        "admin1", "lat", "lon", "geonames_id", "place_feature", "place_precision", *_SPAN_TAIL,
+    ),
+    "stg_dates": (
+        "date_id", *_SPAN, "date_text", "timex_type", "timex_value", "date_precision",
+        "date_rule", "resolved_date", "published_date", *_SPAN_TAIL,
+    ),
+    "stg_headcounts": (
+        "headcount_id", *_SPAN, "headcount_text", "low", "high", "qualifier", "category", "unit",
+        "actor", *_SPAN_TAIL,
+    ),
+    "stg_events": (
+        "event_id", *_SPAN, "trigger_text", "event_type", "cameo_code", "actor1", "actor2",
+        "place", "date_text", "event_date", "published_date", *_SPAN_TAIL,
+    ),
+}  # fmt: skip
+
+#: Columns holding dates; validate.py normalises them to ``datetime.date`` before validating.
+DATE_COLUMNS = ("published_date", "resolved_date", "event_date")
+
+_IN_BATCH = "True when article_id is one of the batch's stg_articles ids"
+_MAX_DATE = "published_date + 1 day, or today + 1 day when published_date is unknown"
+
+#: Columns validate.py derives before validating (never provided by the stager).
+HELPER_COLUMNS: dict[str, dict[str, str]] = {
+    "stg_articles": {},
+    "stg_mentions": {"is_article_in_batch": _IN_BATCH},
+    "stg_dates": {"is_article_in_batch": _IN_BATCH, "max_plausible_date": _MAX_DATE},
+    "stg_headcounts": {
+        "is_article_in_batch": _IN_BATCH,
+        "are_counts_whole": "True when low and high are each null or a whole number",
+    },
+    "stg_events": {"is_article_in_batch": _IN_BATCH, "max_plausible_date": _MAX_DATE},
+}
+
+
+def _meta(why: str, severity: str) -> dict[str, str]:
+    if severity not in SEVERITIES:
+        raise ValueError(f"severity must be one of {SEVERITIES}, not {severity!r}")
+    return {"why": why, "severity": severity}
+
+
+def _suite(table: str, expectations: Iterable[gxe.Expectation]) -> gx.ExpectationSuite:
+    # Passed to the constructor: add_expectation() would look for a Data Context to save to.
+    return gx.ExpectationSuite(
+        name=table,
+        expectations=list(expectations),
+        notes=f"newsdesk quality gate for `{table}` (key `{TABLE_KEYS[table]}`).",
+    )
+
+
+def _columns_exist(table: str) -> gxe.Expectation:
+    return gxe.ExpectTableColumnsToMatchSet(
+        column_set=list(TABLE_COLUMNS[table]),
+        exact_match=False,
+        meta=_meta("The stager must deliver every contract column; a missing one is a bug.", ERROR),
+    )
+
+
+def _key(table: str) -> list[gxe.Expectation]:
+    key = TABLE_KEYS[table]
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(
+            column=key,
+            meta=_meta(f"Every row needs a `{key}` to be published or quarantined.", ERROR),
+        ),
+        gxe.ExpectColumnValuesToBeUnique(
+            column=key,
+            meta=_meta(
+                f"`{key}` is deterministic, so a duplicate means a row was staged twice.", ERROR
+            ),
+        ),
+    ]
+
+
+def _article_ref(check_parent: bool) -> list[gxe.Expectation]:
+    checks: list[gxe.Expectation] = [
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="article_id",
+            meta=_meta("Every extracted item must point back to its article.", ERROR),
+        )
+    ]
+    if check_parent:
+        # A helper column rather than value_set=<ids>: GX re-serialises a value set for every
+        # metric it plans, which made this one check cost a quarter of a second per table.
+        checks.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_article_in_batch",
+                value_set=[True],
+                meta=_meta("An item whose article is not in this batch would be an orphan.", ERROR),
+            )
+        )
+    return checks
+
+
+def _span() -> list[gxe.Expectation]:
+    """Provenance checks shared by every table extracted from article text."""
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="start_char", meta=_meta("Every item keeps its character offsets.", ERROR)
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="end_char", meta=_meta("Every item keeps its character offsets.", ERROR)
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="start_char",
+            min_value=0,
+            meta=_meta("Offsets index into the article text, so they cannot be negative.", ERROR),
+        ),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="end_char",
+            column_B="start_char",
+            or_equal=False,
+            ignore_row_if="either_value_is_missing",
+            meta=_meta("Offsets are end-exclusive, so an empty or reversed span is a bug.", ERROR),
+        ),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="article_char_count",
+            column_B="end_char",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            meta=_meta("A span cannot end beyond the end of its article text.", ERROR),
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="is_span_text_exact",
+            meta=_meta("The stager checks every span against the article text.", ERROR),
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="is_span_text_exact",
+            value_set=[True],
+            meta=_meta("The stored text must equal text[start:end], or the offsets lie.", ERROR),
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="sentence_index",
+            min_value=0,
+            meta=_meta("Sentence indexes are 0-based; a negative one breaks provenance.", WARNING),
+        ),
+    ]
+
+
+def _dates_in_range(column: str, why: str, severity: str) -> list[gxe.Expectation]:
+    """Range checks for a resolved date column.
+
+    Before 1900 or more than five years ahead is a resolution error (`severity`). A date after
+    the publication date is only a warning: "next week" or "talks in June" legitimately point
+    ahead, so such rows are published with a flag and listed in the report, not quarantined.
+    """
+    far_future = dt.date.today().replace(month=1, day=1) + dt.timedelta(days=366 * 6)
+    return [
+        gxe.ExpectColumnValuesToBeBetween(
+            column=column,
+            min_value=MIN_DATE,
+            max_value=far_future,
+            meta=_meta(
+                f"{why} Dates before 1900 or years ahead are mis-resolved (or not dates).",
+                severity,
+            ),
+        ),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="max_plausible_date",
+            column_B=column,
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            meta=_meta(
+                f"{why} A reported event after the publication date (1 day of slack for time"
+                " zones) is either a future reference or a mis-resolved relative date.",
+                WARNING,
+            ),
+        ),
+    ]
+
+
+def articles_suite(today: dt.date | None = None) -> gx.ExpectationSuite:
+    """Return the suite for `stg_articles`; `today` bounds `published_date` (default: today)."""
+    latest = (today or dt.date.today()) + dt.timedelta(days=1)
+    return _suite(
+        "stg_articles",
+        [
+            _columns_exist("stg_articles"),
+            *_key("stg_articles"),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="text", meta=_meta("An article without text has nothing to extract.", ERROR)
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="char_count",
+                min_value=1,
+                meta=_meta("An article must have at least one character of text.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="sentence_count",
+                min_value=1,
+                meta=_meta("An article with text yields at least one sentence.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="published_date",
+                min_value=MIN_DATE,
+                max_value=latest,
+                meta=_meta(
+                    "Publication dates anchor relative dates; one before 1900 or after tomorrow"
+                    " is a parse error.",
+                    ERROR,
+                ),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="published_source",
+                value_set=list(PUBLISHED_SOURCES),
+                meta=_meta("Readers need to know where the publication date came from.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="title",
+                meta=_meta(
+                    "Reports list articles by title; an untitled one is harder to find.", WARNING
+                ),
+            ),
+        ],
+    )
+
+
+def mentions_suite(check_parent: bool = True) -> gx.ExpectationSuite:
+    """Return the suite for `stg_mentions`; `check_parent` checks article_id against the batch."""
+    return _suite(
+        "stg_mentions",
+        [
+            _columns_exist("stg_mentions"),
+            *_key("stg_mentions"),
+            *_article_ref(check_parent),
+            *_span(),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="label",
+                value_set=list(MENTION_LABELS),
+                meta=_meta("Dimensions are built per label; an unknown label has no home.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="place_feature",
+                value_set=list(PLACE_FEATURES),
+                meta=_meta("Place features are a closed vocabulary used to filter maps.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="place_precision",
+                value_set=list(PLACE_PRECISIONS),
+                meta=_meta("Place precision is a closed vocabulary used to filter maps.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="lat",
+                min_value=-90,
+                max_value=90,
+                meta=_meta("Latitude outside [-90, 90] is not a place on Earth.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="lon",
+                min_value=-180,
+                max_value=180,
+                meta=_meta("Longitude outside [-180, 180] is not a place on Earth.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="country_iso3",
+                value_set=list(COUNTRY_ISO3),
+                meta=_meta(
+                    "Countries join on ISO 3166-1 alpha-3 codes (null when unknown).", ERROR
+                ),
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="geonames_id",
+                min_value=1,
+                meta=_meta(
+                    "GeoNames ids are positive; anything else will not join to GeoNames.", WARNING
+                ),
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="entity_id",
+                meta=_meta(
+                    "Without an entity id, mentions of one entity cannot be grouped.", WARNING
+                ),
+            ),
+        ],
+    )
+
+
+def dates_suite(check_parent: bool = True) -> gx.ExpectationSuite:
+    """Return the suite for `stg_dates`; `check_parent` checks article_id against the batch."""
+    return _suite(
+        "stg_dates",
+        [
+            _columns_exist("stg_dates"),
+            *_key("stg_dates"),
+            *_article_ref(check_parent),
+            *_span(),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="timex_type",
+                value_set=list(TIMEX_TYPES),
+                meta=_meta("TIMEX3 types are DATE, TIME, DURATION or SET.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="date_precision",
+                value_set=list(DATE_PRECISIONS),
+                meta=_meta("Date precision is a closed vocabulary analysts filter on.", ERROR),
+            ),
+            *_dates_in_range("resolved_date", "Resolved dates place events in time.", ERROR),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="date_rule",
+                meta=_meta(
+                    "Every resolved date names the rule that fired, for debugging.", WARNING
+                ),
+            ),
+        ],
+    )
+
+
+def headcounts_suite(check_parent: bool = True) -> gx.ExpectationSuite:
+    """Return the suite for `stg_headcounts`; `check_parent` checks article_id against the batch."""
+    count_range = "Counts are positive whole numbers below 100 million; others are misparses."
+    return _suite(
+        "stg_headcounts",
+        [
+            _columns_exist("stg_headcounts"),
+            *_key("stg_headcounts"),
+            *_article_ref(check_parent),
+            *_span(),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="low", min_value=1, max_value=MAX_HEADCOUNT, meta=_meta(count_range, ERROR)
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="high", min_value=1, max_value=MAX_HEADCOUNT, meta=_meta(count_range, ERROR)
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="are_counts_whole",
+                value_set=[True],
+                meta=_meta("People are counted in whole numbers.", ERROR),
+            ),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="high",
+                column_B="low",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                meta=_meta("A range's low end cannot exceed its high end.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="qualifier",
+                value_set=list(HEADCOUNT_QUALIFIERS),
+                meta=_meta(
+                    "Qualifiers are a closed vocabulary that says how to read low/high.", ERROR
+                ),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="category",
+                value_set=list(HEADCOUNT_CATEGORIES),
+                meta=_meta("An unknown category will not appear in per-category reports.", WARNING),
+            ),
+        ],
+    )
+
+
+def events_suite(check_parent: bool = True) -> gx.ExpectationSuite:
+    """Return the suite for `stg_events`; `check_parent` checks article_id against the batch."""
+    return _suite(
+        "stg_events",
+        [
+            _columns_exist("stg_events"),
+            *_key("stg_events"),
+            *_article_ref(check_parent),
+            *_span(),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="event_type",
+                meta=_meta("An event without a PLOVER type cannot be counted by type.", ERROR),
+            ),
+            *_dates_in_range("event_date", "Event dates are what analysts chart.", ERROR),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="actor1",
+                meta=_meta("An event without a source actor is much less useful.", WARNING),
+            ),
+        ],
+    )
+
+
+#: Suite builder per table; each takes ``check_parent`` except ``stg_articles`` (``today``).
+SUITE_BUILDERS: dict[str, Callable[..., gx.ExpectationSuite]] = {
+    "stg_articles": articles_suite,
+    "stg_mentions": mentions_suite,
+    "stg_dates": dates_suite,
+    "stg_headcounts": headcounts_suite,
+    "stg_events": events_suite,
+}
+
+
+def build_suites(
+    check_parent: bool = True, today: dt.date | None = None
+) -> dict[str, gx.ExpectationSuite]:
+    """Return every staged table's suite, keyed by table name."""
+    suites = {"stg_articles": articles_suite(today)}
+    for table, builder in SUITE_BUILDERS.items():
+        if table != "stg_articles":
+            suites[table] = builder(check_parent)
+    return suites
+
+
+def expectation_label(expectation_type: str, kwargs: dict) -> str:
+    """Return "type(column)" ("type(a, b)" for column pairs): the name rows are flagged with."""
+    columns = expectation_columns(kwargs)
+    return f"{expectation_type}({', '.join(columns)})" if columns else expectation_type
+
+
+def expectation_columns(kwargs: dict) -> list[str]:
+    """Return the columns an expectation's kwargs name, in order."""
+    if kwargs.get("column"):
+        return [kwargs["column"]]
+    if kwargs.get("column_A"):
+        return [kwargs["column_A"], kwargs["column_B"]]
+    return list(kwargs.get("column_list") or [])

@@ -1,0 +1,382 @@
+"""Validate one staged batch with Great Expectations and say which rows failed and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import great_expectations as gx
+import pandas as pd
+from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
+from great_expectations.data_context.types.resource_identifiers import (
+    ExpectationSuiteIdentifier,
+    ValidationResultIdentifier,
+)
+
+from expectations.suites import (
+    DATE_COLUMNS,
+    ERROR,
+    HELPER_COLUMNS,
+    TABLE_COLUMNS,
+    TABLE_KEYS,
+    WARNING,
+    build_suites,
+    expectation_columns,
+    expectation_label,
+)
+
+ROW_COLUMN = "__row"  # position of the row in the staged frame; never a contract column
+_NOT_A_DATE = dt.date(1, 1, 1)  # stands in for unparseable dates so the range check catches them
+_DATASOURCE = "newsdesk_staged"
+FAILED_ROW_COLUMNS = ("expectation", "severity", "offending")
+# Helper columns and the staged columns they are derived from (shown with offending values).
+_HELPER_SOURCES = {
+    "is_article_in_batch": ("article_id",),
+    "max_plausible_date": ("published_date",),
+    "are_counts_whole": ("low", "high"),
+}
+RESULT_KEYS = (
+    "run_id", "suite", "expectation", "column", "severity", "success", "unexpected_count",
+    "observed_value", "element_count",
+)  # fmt: skip
+
+
+class UnknownTableError(ValueError):
+    """A frame was passed under a name that is not a staged table."""
+
+
+@dataclass
+class BatchValidation:
+    """The outcome of validating one staged batch.
+
+    failed_rows: per table, one row per (failing row, expectation): the table's key column,
+    `row_number` (position in the staged frame), `expectation`, `severity`, `offending` (JSON).
+    results: one dict per expectation run (see RESULT_KEYS), for `dq_results`.
+    success: True when no "error" expectation failed (warnings never fail a batch).
+    seconds: wall time spent validating.
+    """
+
+    run_id: str
+    failed_rows: dict[str, pd.DataFrame]
+    results: list[dict[str, Any]]
+    success: bool
+    seconds: float = 0.0
+
+    def quarantined_keys(self, table: str) -> set:
+        """Return the keys of `table` rows that failed an "error" expectation."""
+        return self._keys(table, ERROR)
+
+    def warned_keys(self, table: str) -> set:
+        """Return the keys of `table` rows that failed a "warning" expectation."""
+        return self._keys(table, WARNING)
+
+    def quarantined_rows(self, table: str) -> set[int]:
+        """Return the positions (row numbers) of `table` rows to quarantine."""
+        failed = self.failed_rows.get(table)
+        if failed is None or failed.empty:
+            return set()
+        return set(failed.loc[failed["severity"] == ERROR, "row_number"].astype(int))
+
+    def _keys(self, table: str, severity: str) -> set:
+        failed = self.failed_rows.get(table)
+        if failed is None or failed.empty:
+            return set()
+        keys = failed.loc[failed["severity"] == severity, TABLE_KEYS[table]]
+        return {key for key in keys if not _is_missing(key)}
+
+
+class _Validator:
+    """One ephemeral GX context per process, with one dataframe asset per table."""
+
+    def __init__(self) -> None:
+        config = DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+            analytics_enabled=False,
+            progress_bars=ProgressBarsConfig(globally=False),
+        )
+        self.context = gx.get_context(project_config=config, mode="ephemeral")
+        self.datasource = self.context.data_sources.add_pandas(_DATASOURCE)
+        self.batch_definitions: dict[str, Any] = {}
+        self.latest_suites: dict[str, gx.ExpectationSuite] = {}
+        self.lock = threading.RLock()
+        self.batch_count = 0
+        self.pending_results: list[tuple[ValidationResultIdentifier, Any]] = []
+        self.stored_results: list[ValidationResultIdentifier] = []
+
+    def batch_definition(self, table: str) -> Any:
+        if table not in self.batch_definitions:
+            asset = self.datasource.add_dataframe_asset(name=table)
+            self.batch_definitions[table] = asset.add_batch_definition_whole_dataframe(table)
+        return self.batch_definitions[table]
+
+
+_VALIDATOR: _Validator | None = None
+_VALIDATOR_LOCK = threading.Lock()
+
+
+def get_validator() -> _Validator:
+    """Return the process-wide GX context holder, creating it on first use."""
+    global _VALIDATOR
+    with _VALIDATOR_LOCK:
+        if _VALIDATOR is None:
+            _VALIDATOR = _Validator()
+        return _VALIDATOR
+
+
+def validate_batch(
+    frames: dict[str, pd.DataFrame], run_id: str, *, today: dt.date | None = None
+) -> BatchValidation:
+    """Validate the staged frames of one batch; tables absent from `frames` are skipped."""
+    unknown = sorted(set(frames) - set(TABLE_KEYS))
+    if unknown:
+        raise UnknownTableError(
+            f"not staged tables: {', '.join(unknown)}; expected some of {', '.join(TABLE_KEYS)}"
+        )
+    started = dt.datetime.now(dt.UTC)
+    today = today or dt.date.today()
+    articles = frames.get("stg_articles")
+    article_ids = None  # without stg_articles in the batch, foreign keys are not checked
+    if articles is not None and "article_id" in articles.columns:
+        article_ids = {i for i in articles["article_id"] if not _is_missing(i)}
+    suites = build_suites(check_parent=article_ids is not None, today=today)
+
+    validator = get_validator()
+    failed: dict[str, pd.DataFrame] = {}
+    results: list[dict[str, Any]] = []
+    with validator.lock:
+        validator.batch_count += 1
+        batch_name = f"batch-{validator.batch_count:05d}"
+        for table, frame in frames.items():
+            if frame is None:
+                continue
+            prepared = _prepare(table, frame, today, article_ids)
+            key = TABLE_KEYS[table]
+            batch = validator.batch_definition(table).get_batch(
+                batch_parameters={"dataframe": prepared}
+            )
+            outcome = batch.validate(
+                suites[table],
+                result_format={
+                    "result_format": "COMPLETE",
+                    "unexpected_index_column_names": [key, ROW_COLUMN],
+                },
+            )
+            validator.latest_suites[table] = suites[table]
+            _remember(validator, table, run_id, started, batch_name, outcome)
+            rows: list[dict[str, Any]] = []
+            for result in outcome.results:
+                results.append(_result_row(run_id, table, result))
+                if not result.success:
+                    rows.extend(_failing_rows(table, prepared, frame, result))
+            failed[table] = pd.DataFrame(rows, columns=[key, "row_number", *FAILED_ROW_COLUMNS])
+    success = not any(r["severity"] == ERROR and not r["success"] for r in results)
+    seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
+    return BatchValidation(run_id, failed, results, success, seconds)
+
+
+def _prepare(
+    table: str, frame: pd.DataFrame, today: dt.date, article_ids: set | None
+) -> pd.DataFrame:
+    """Return a copy with dates normalised, nullable numbers as floats and helper columns added."""
+    prepared = frame.reset_index(drop=True).copy()
+    for column in prepared.columns:
+        if column in DATE_COLUMNS:
+            prepared[column] = pd.Series(
+                [_as_date(v) for v in prepared[column]], index=prepared.index, dtype=object
+            )
+        elif isinstance(prepared[column].dtype, pd.api.extensions.ExtensionDtype) and (
+            pd.api.types.is_numeric_dtype(prepared[column].dtype)
+            and not pd.api.types.is_bool_dtype(prepared[column].dtype)
+        ):
+            prepared[column] = prepared[column].astype("float64")
+    for column in TABLE_COLUMNS[table]:
+        if column not in prepared.columns and prepared.empty:
+            prepared[column] = pd.Series(dtype=object)  # an empty frame may come without columns
+    helpers = HELPER_COLUMNS.get(table, {})
+    if "max_plausible_date" in helpers:
+        fallback = today + dt.timedelta(days=1)
+        prepared["max_plausible_date"] = pd.Series(
+            [
+                fallback if _is_missing(p) or p == _NOT_A_DATE else p + dt.timedelta(days=1)
+                for p in _column(prepared, "published_date")
+            ],
+            index=prepared.index,
+            dtype=object,
+        )
+    if "is_article_in_batch" in helpers and article_ids is not None:
+        prepared["is_article_in_batch"] = pd.Series(
+            [_is_missing(a) or a in article_ids for a in _column(prepared, "article_id")],
+            index=prepared.index,
+            dtype=bool,
+        )  # a null article_id fails its own not-null check instead
+    if "are_counts_whole" in helpers:
+        prepared["are_counts_whole"] = pd.Series(
+            [
+                _is_whole(low) and _is_whole(high)
+                for low, high in zip(_column(prepared, "low"), _column(prepared, "high"))
+            ],
+            index=prepared.index,
+            dtype=bool,
+        )
+    prepared[ROW_COLUMN] = range(len(prepared))
+    return prepared
+
+
+def _column(frame: pd.DataFrame, column: str) -> Any:
+    return frame[column] if column in frame.columns else [None] * len(frame)
+
+
+def _failing_rows(
+    table: str, prepared: pd.DataFrame, frame: pd.DataFrame, result: Any
+) -> list[dict[str, Any]]:
+    """Map one failed expectation back to rows: its unexpected rows, else every row.
+
+    Offending values are the staged (not normalised) values, helper columns excepted.
+    """
+    original = frame.reset_index(drop=True)
+    config = result.expectation_config
+    severity = (config.meta or {}).get("severity", ERROR)
+    label = expectation_label(config.type, config.kwargs)
+    columns = []
+    for column in expectation_columns(config.kwargs):
+        columns += [column, *_HELPER_SOURCES.get(column, ())]
+    columns = [c for c in dict.fromkeys(columns) if c in prepared.columns]
+    key = TABLE_KEYS[table]
+    index_list = (result.result or {}).get("unexpected_index_list")
+    raised = bool(result.exception_info and _exception_message(result.exception_info))
+    if index_list and not raised:
+        positions = [int(item[ROW_COLUMN]) for item in index_list]
+        note = None
+    else:  # a table-level failure or an exception: no row can be trusted
+        positions = list(range(len(prepared)))
+        note = _exception_message(result.exception_info) or _observed(result)
+    rows = []
+    for position in positions:
+        offending = {
+            c: _jsonable((original if c in original.columns else prepared).at[position, c])
+            for c in columns
+        }
+        if note is not None:
+            offending["error"] = note
+        rows.append(
+            {
+                key: _jsonable(prepared.at[position, key]) if key in prepared.columns else None,
+                "row_number": position,
+                "expectation": label,
+                "severity": severity,
+                "offending": json.dumps(offending, default=str, sort_keys=True),
+            }
+        )
+    return rows
+
+
+def _result_row(run_id: str, table: str, result: Any) -> dict[str, Any]:
+    config = result.expectation_config
+    outcome = result.result or {}
+    return {
+        "run_id": run_id,
+        "suite": table,
+        "expectation": expectation_label(config.type, config.kwargs),
+        "column": ", ".join(expectation_columns(config.kwargs)) or None,
+        "severity": (config.meta or {}).get("severity", ERROR),
+        "success": bool(result.success),
+        "unexpected_count": int(outcome.get("unexpected_count") or 0),
+        "observed_value": _observed(result),
+        "element_count": int(outcome.get("element_count") or 0),
+    }
+
+
+def _observed(result: Any) -> str:
+    message = _exception_message(result.exception_info)
+    if message:
+        return f"error: {message}"
+    outcome = result.result or {}
+    if "observed_value" in outcome:
+        return json.dumps(_jsonable(outcome["observed_value"]), default=str, sort_keys=True)
+    return (
+        f"{outcome.get('unexpected_count') or 0} of {outcome.get('element_count') or 0} unexpected"
+    )
+
+
+def _exception_message(info: Any) -> str | None:
+    """Return the message of a raised exception in GX's exception_info (flat or per metric)."""
+    if not info:
+        return None
+    if "raised_exception" in info:
+        return info.get("exception_message") if info.get("raised_exception") else None
+    for value in info.values():
+        if isinstance(value, dict) and value.get("raised_exception"):
+            return value.get("exception_message")
+    return None
+
+
+def _remember(
+    validator: _Validator,
+    table: str,
+    run_id: str,
+    started: dt.datetime,
+    batch_name: str,
+    outcome: Any,
+) -> None:
+    """Keep the result so build_data_docs can render it (stored there: storing serialises)."""
+    key = ValidationResultIdentifier(
+        expectation_suite_identifier=ExpectationSuiteIdentifier(name=table),
+        run_id=RunIdentifier(run_name=run_id, run_time=started),
+        batch_identifier=batch_name,
+    )
+    outcome.meta["run_id"] = key.run_id  # Data Docs show the run name and time from here
+    validator.pending_results.append((key, outcome))
+
+
+def _as_date(value: Any) -> Any:
+    if _is_missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return _NOT_A_DATE
+    return _NOT_A_DATE
+
+
+def _is_whole(value: Any) -> bool:
+    if _is_missing(value):
+        return True
+    if isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value)) and float(value) == int(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _jsonable(value: Any) -> Any:
+    if _is_missing(value):
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
