@@ -1,0 +1,107 @@
+"""Tests for the offline gazetteer: names, subdivisions, regions, demonyms and the data files."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from transforms.gazetteer import demonym_country, demonym_place, load_gazetteer
+from transforms.place_names import load_jsonl, normalize, strip_type_words
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def test_loads_once_and_fast():
+    load_gazetteer.cache_clear()
+    started = time.perf_counter()
+    first = load_gazetteer()
+    elapsed = time.perf_counter() - started
+    assert load_gazetteer() is first
+    assert elapsed < 8.0  # ~1 s on an idle machine; generous for a busy CI box
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Badakhshān", "badakhshan"),
+    ("U.S.", "us"),
+    ("Sar-e  Pul", "sar e pul"),
+    ("Côte d’Ivoire", "cote d'ivoire"),
+])
+def test_normalize(text, expected):
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("kunduz province", "kunduz"),
+    ("wilayat e baghlan", "baghlan"),
+    ("anhui sheng", "anhui"),
+    ("central province", "central province"),  # nothing but generic words would remain
+])
+def test_strip_type_words(key, expected):
+    assert strip_type_words(key) == expected
+
+
+@pytest.mark.parametrize(("text", "iso3"), [
+    ("the United States", "USA"), ("US", "USA"), ("U.S.", "USA"), ("America", "USA"),
+    ("UK", "GBR"), ("Britain", "GBR"), ("DRC", "COD"), ("Ivory Coast", "CIV"),
+    ("Côte d'Ivoire", "CIV"), ("Tajikistan", "TJK"), ("Belarus", "BLR"),
+])
+def test_country_names_and_short_forms(gaz, text, iso3):
+    countries = [p for p in gaz.lookup(text) if p.feature == "country"]
+    assert [p.country_iso3 for p in countries] == [iso3]
+    assert countries[0].lat is not None and countries[0].lon is not None
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Kunduz", "AF-KDZ"), ("Badakhshan", "AF-BDS"), ("Takhar", "AF-TAK"),
+    ("Kunduz Province", "AF-KDZ"), ("California", "US-CA"), ("New South Wales", "AU-NSW"),
+])
+def test_first_level_subdivisions_carry_iso_codes(gaz, text, code):
+    admin1 = [p for p in gaz.lookup(text) if p.feature == "admin1"]
+    assert code in {p.admin1 for p in admin1}
+
+
+def test_cities_have_geonames_ids_and_alternate_names(gaz):
+    minsk = max((p for p in gaz.lookup("Minsk") if p.feature == "city"), key=lambda p: p.population)
+    assert minsk.country_iso3 == "BLR" and isinstance(minsk.geonames_id, int)
+    assert minsk.is_capital
+    assert any(p.name == "New York City" for p in gaz.lookup("NYC"))
+
+
+@pytest.mark.parametrize(("text", "feature"), [
+    ("Central Asia", "region"), ("the Middle East", "region"), ("the Sahel", "region"),
+    ("Latin America", "region"), ("Southeast Asia", "region"), ("the Balkans", "region"),
+    ("Gaza Strip", "region"), ("West Bank", "region"), ("Africa", "continent"),
+    ("Europe", "continent"),
+])
+def test_regions_and_continents_have_points(gaz, text, feature):
+    places = [p for p in gaz.lookup(text) if p.feature == feature]
+    assert places and places[0].lat is not None
+
+
+@pytest.mark.parametrize(("text", "iso3"), [
+    ("Russian", "RUS"), ("Afghan", "AFG"), ("American", "USA"), ("British", "GBR"),
+    ("Tajik", "TJK"), ("Central Asian", None), ("Soviet", None), ("Tuesday", None),
+])
+def test_demonym_country(text, iso3):
+    assert demonym_country(text) == iso3
+
+
+def test_region_demonyms_name_the_region():
+    assert demonym_place("Central Asian").name == "Central Asia"
+    assert demonym_place("Middle Eastern").feature == "region"
+
+
+def test_demonyms_are_not_place_names(gaz):
+    assert gaz.lookup("Russian") == []
+    assert gaz.lookup("Afghan") == []
+
+
+@pytest.mark.parametrize("name", ["place_countries.jsonl", "place_admin1.jsonl",
+                                  "place_aliases.jsonl", "regions.jsonl", "place_words.jsonl"])
+def test_data_files_have_unique_ids(name):
+    ids = [row["id"] for row in load_jsonl(name)]
+    assert ids and len(ids) == len(set(ids))

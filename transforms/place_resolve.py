@@ -1,0 +1,122 @@
+"""Resolve place mentions to gazetteer entries using priors and the article's own context."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+
+from spacy.tokens import Doc, Span
+
+from transforms.gazetteer import Gazetteer, Place
+from transforms.place_context import after_parent, possessive_parent, type_cue
+from transforms.place_names import normalize, strip_type_words
+from transforms.place_recognize import PLACE_LABELS
+
+__all__ = ["candidates", "place_record", "resolve_places"]
+
+#: Score added when the text itself says what kind of place it is ("Kunduz province").
+TYPE_BONUS = 8.0
+#: Score added when a named parent contains the candidate ("Minsk, Belarus").
+PARENT_BONUS = 20.0
+#: Score added when another name in the article is in the candidate's country; cities get less
+#: (a US article may still say "Paris") unless the article also names their admin1.
+COUNTRY_BONUS = {"city": 2.0}
+DEFAULT_COUNTRY_BONUS = 4.0
+ADMIN1_BONUS = 4.0
+
+
+def candidates(ent: Span, gaz: Gazetteer) -> list[Place]:
+    """Return every gazetteer entry the mention may name (with type words or demonym forms)."""
+    text = ent.text
+    places = gaz.lookup(text)
+    if not places:
+        places = gaz.lookup(strip_type_words(normalize(text)))
+    if not places:
+        area = gaz.demonym(text)
+        places = [area] if area is not None else []
+    return _unique(places)
+
+
+def _unique(places: list[Place]) -> list[Place]:
+    seen, unique = set(), []
+    for place in places:
+        if place.place_id not in seen:
+            seen.add(place.place_id)
+            unique.append(place)
+    return unique
+
+
+def _contains(parent: Place, child: Place) -> bool:
+    if parent.place_id == child.place_id:
+        return False
+    if parent.feature == "country":
+        return child.country_iso3 == parent.country_iso3
+    return child.feature == "city" and child.admin1 == parent.admin1
+
+
+def _score(place: Place, cue: str | None, parents: list[Place], context: Counter) -> float:
+    """Score a candidate: prior, type word, named parent, then the article's other places."""
+    score = place.prior
+    if cue is not None:
+        score += TYPE_BONUS if place.feature == cue else 0.0
+        score -= TYPE_BONUS if place.feature == "country" else 0.0
+    if any(_contains(parent, place) for parent in parents):
+        score += PARENT_BONUS
+    if context.get(place.country_iso3, 0) > 0:
+        score += COUNTRY_BONUS.get(place.feature, DEFAULT_COUNTRY_BONUS)
+    if place.feature == "city" and context.get(place.admin1, 0) > 0:
+        score += ADMIN1_BONUS
+    return score + place.population * 1e-12
+
+
+def _best(places: list[Place], cue: str | None, parents: list[Place], context: Counter) -> Place:
+    return max(places, key=lambda place: _score(place, cue, parents, context))
+
+
+def place_record(ent: Span, place: Place | None, sentence: int) -> dict:
+    """Build the public place dict for one mention (nulls and "unresolved" when unknown)."""
+    record = {"start": ent.start_char, "end": ent.end_char, "text": ent.text, "name": None,
+              "country_iso3": None, "admin1": None, "lat": None, "lon": None,
+              "geonames_id": None, "feature": "other", "precision": "unresolved",
+              "sentence": sentence}
+    if place is not None:
+        has_point = place.lat is not None and place.lon is not None
+        record.update(name=place.name, country_iso3=place.country_iso3, admin1=place.admin1,
+                      lat=float(place.lat) if has_point else None,
+                      lon=float(place.lon) if has_point else None, geonames_id=place.geonames_id,
+                      feature=place.feature, precision=place.feature)
+    return record
+
+
+def resolve_places(doc: Doc, gaz: Gazetteer) -> list[dict]:
+    """Return one place dict per GPE/LOC/FAC entity, choosing among namesakes in two passes."""
+    mentions = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS]
+    options = [candidates(ent, gaz) for ent in mentions]
+    cues = [type_cue(doc, ent.start, ent.end) for ent in mentions]
+    parents = []
+    for ent in mentions:
+        after = after_parent(doc, ent.end, gaz)
+        parents.append((after[2] if after else []) + possessive_parent(doc, ent.start, gaz))
+    empty: Counter = Counter()
+    first = [_best(places, cue, parent, empty) if places else None
+             for places, cue, parent in zip(options, cues, parents, strict=True)]
+    # Context is what *other* names say: repeating "Mexico" must not pull "Mexico" to a city.
+    by_text: dict[str, set[str]] = {}
+    for ent, place in zip(mentions, first, strict=True):
+        if place is not None and place.country_iso3:
+            found = by_text.setdefault(normalize(ent.text), set())
+            found.add(place.country_iso3)
+            if place.feature == "admin1" and place.admin1:
+                found.add(place.admin1)
+    starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    records = []
+    for ent, places, cue, parent, chosen in zip(mentions, options, cues, parents, first,
+                                                strict=True):
+        if len(places) > 1:
+            own = normalize(ent.text)
+            context = Counter(code for text, found in by_text.items() if text != own
+                              for code in found)
+            chosen = _best(places, cue, parent, context)
+        sentence = max(bisect.bisect_right(starts, ent.start_char) - 1, 0)
+        records.append(place_record(ent, chosen, sentence))
+    return records
