@@ -81,3 +81,13 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_rest_loads(tmp_path):
 def test_missing_path_is_reported_not_raised(tmp_path):
     result = read_inputs([tmp_path / "nope.jsonl"])
     assert result.articles == [] and "no such file" in result.rejects[0].reason
+
+
+def test_publication_date_falls_back_to_a_dateline_never_to_a_guess(tmp_path):
+    rows = [{"id": "d", "text": "Lima, 4 Jun 91 (Radio Nacional) -- Troops patrolled the city."},
+            {"id": "s", "text": "On March 3, 2020 the first case was confirmed."}]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    dated, undated = read_inputs([path]).articles
+    assert (dated.published, dated.published_source) == (dt.date(1991, 6, 4), "dateline")
+    assert (undated.published, undated.published_source) == (None, "missing")

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from transforms.dates import dateline_date
+
 __all__ = [
     "Article",
     "RejectedInput",
@@ -137,13 +139,17 @@ def article_from_record(
     if "\x00" in text:
         raise InputError("article text contains NUL bytes (binary data?)")
     published = parse_published(record.get("published"))
+    published_source = "input" if published else "missing"
+    if published is None:
+        published = dateline_date(text)
+        published_source = "dateline" if published else "missing"
     return Article(
         article_id=article_id_for(text),
         source_id=_optional_str(record, "id"),
         title=_optional_str(record, "title"),
         text=text,
         published=published,
-        published_source="input" if published else "missing",
+        published_source=published_source,
         url=_optional_str(record, "url"),
         source=_optional_str(record, "source"),
         input_path=input_path,

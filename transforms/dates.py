@@ -222,8 +222,11 @@ def dateline_date(text: str) -> dt.date | None:
             rest = line[:cand.start] + line[cand.end:]
             if _DATE_LINE_EXTRA.match(rest):
                 return _to_date(cand)
-    first = _DATELINE_SPLIT.split(text[:300], maxsplit=1)[0]
-    if len(first) < 160:
+    parts = _DATELINE_SPLIT.split(text[:300], maxsplit=1)
+    first = parts[0]
+    # Only a real dateline ("Concepcion, 23 Aug 88 (...) --") counts: a date in an ordinary
+    # first sentence is what the story is about, not when it was published.
+    if len(parts) == 2 and len(first) < 160:
         for cand in find_candidates(first):
             if cand.kind in _FULL_DATE_KINDS and cand.start < 120:
                 return _to_date(cand)
