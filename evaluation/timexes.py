@@ -1,0 +1,34 @@
+"""Score predicted date expressions against TIMEX3 annotations (MEANTIME / Wikinews)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from evaluation.scores import Score, match_spans, score_from_counts
+
+__all__ = ["score_timexes"]
+
+TASK = "wikinews timexes"
+
+
+def score_timexes(gold: Sequence[dict], predicted: Sequence[dict]) -> list[Score]:
+    """Return span P/R/F1 (exact, overlap) with value accuracy over the matched spans.
+
+    Value accuracy is the share of matched pairs whose predicted TIMEX3 `value` equals the
+    gold `value` ("2004-11-24", "P1W", "PRESENT_REF").
+    """
+    scores: list[Score] = []
+    for mode in ("exact", "overlap"):
+        tp = fp = fn = same_value = 0
+        for gold_record, pred_record in zip(gold, predicted, strict=True):
+            limit = gold_record.get("doc_level_end") or len(gold_record.get("text") or "")
+            g = list(gold_record.get("timexes", []))
+            p = [d for d in pred_record.get("dates", []) if d["end"] <= limit]
+            pairs = match_spans(g, p, mode)
+            tp += len(pairs)
+            fp += len(p) - len(pairs)
+            fn += len(g) - len(pairs)
+            same_value += sum(1 for gi, pi in pairs if p[pi].get("value") == g[gi].get("value"))
+        extra = {"value_accuracy": same_value / tp if tp else 0.0, "value_correct": same_value}
+        scores.append(score_from_counts(TASK, f"span {mode}", tp, fp, fn, extra))
+    return scores

@@ -1,0 +1,262 @@
+"""Tests for the evaluation scorers on tiny hand-made gold and predicted records."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from evaluation import (
+    ActorLookup,
+    Score,
+    UnknownTask,
+    error_auc,
+    format_scores,
+    haversine_km,
+    match_spans,
+    run_evaluation,
+    score_entities,
+    score_events,
+    score_from_counts,
+    score_geoparsing,
+    score_headcounts,
+    score_timexes,
+)
+from evaluation.headcounts import gold_headcounts
+from evaluation.runner import selected_tasks
+
+#: Micro exact F1 of the wikinews entity scorer on the first 5 docs of each file, measured
+#: 0.646 when the scorer was written; the floor leaves room for extractor changes.
+WIKINEWS_ENTITY_F1_FLOOR = 0.50
+
+
+def span(text: str, part: str, **fields) -> dict:
+    start = text.index(part)
+    return {"start": start, "end": start + len(part), "text": part, **fields}
+
+
+def by_metric(scores: list[Score]) -> dict[str, Score]:
+    return {score.metric: score for score in scores}
+
+
+def test_score_from_counts_handles_empty_denominators():
+    score = score_from_counts("t", "m", 0, 0, 0)
+    assert (score.precision, score.recall, score.f1, score.support) == (0.0, 0.0, 0.0, 0)
+
+
+def test_score_from_counts_computes_f1():
+    score = score_from_counts("t", "m", 3, 1, 2)
+    assert score.precision == pytest.approx(0.75)
+    assert score.recall == pytest.approx(0.6)
+    assert score.f1 == pytest.approx(2 * 0.75 * 0.6 / 1.35)
+    assert score.support == 5
+
+
+@pytest.mark.parametrize(
+    ("gold", "pred", "mode", "expected"),
+    [
+        ([(0, 5)], [(0, 5)], "exact", [(0, 0)]),
+        ([(0, 5)], [(0, 4)], "exact", []),
+        ([(0, 5)], [(0, 4)], "overlap", [(0, 0)]),
+        ([(0, 5)], [(5, 9)], "overlap", []),  # touching is not overlapping
+        ([(0, 10)], [(0, 2), (2, 9)], "overlap", [(0, 1)]),  # the larger overlap wins
+        ([(0, 5), (1, 6)], [(0, 6)], "overlap", [(0, 0)]),  # one to one
+    ],
+)
+def test_match_spans(gold, pred, mode, expected):
+    to_spans = lambda pairs: [{"start": s, "end": e} for s, e in pairs]  # noqa: E731
+    assert match_spans(to_spans(gold), to_spans(pred), mode) == expected
+
+
+def test_match_spans_rejects_unknown_mode():
+    with pytest.raises(ValueError, match="unknown match mode"):
+        match_spans([], [], "fuzzy")
+
+
+ENTITY_TEXT = "Senator Ann Lee met the Acme Corporation in Springfield on Monday."
+
+
+def entity_gold() -> dict:
+    return {"text": ENTITY_TEXT, "doc_level_end": len(ENTITY_TEXT), "entities": [
+        span(ENTITY_TEXT, "Senator Ann Lee", type="PERSON", syntactic_type="NAM"),
+        span(ENTITY_TEXT, "the Acme Corporation", type="ORGANIZATION", syntactic_type="NAM"),
+        span(ENTITY_TEXT, "Springfield", type="LOCATION", syntactic_type="NAM"),
+        span(ENTITY_TEXT, "Monday", type="PRODUCT", syntactic_type="NAM"),  # not scored
+        span(ENTITY_TEXT, "Senator", type="PERSON", syntactic_type="NOM"),  # not scored
+    ]}
+
+
+def test_entities_exact_and_overlap():
+    pred = {"entities": [
+        span(ENTITY_TEXT, "Ann Lee", label="PERSON"),  # overlap only
+        span(ENTITY_TEXT, "Acme Corporation", label="ORG"),  # exact: gold "the" is dropped
+        span(ENTITY_TEXT, "Springfield", label="ORG"),  # wrong type
+        span(ENTITY_TEXT, "Monday", label="GROUP"),  # GROUP is not scored
+    ]}
+    scores = by_metric(score_entities([entity_gold()], [pred]))
+    exact, overlap = scores["micro exact"], scores["micro overlap"]
+    assert (exact.tp, exact.fp, exact.fn) == (1, 2, 2)
+    assert (overlap.tp, overlap.fp, overlap.fn) == (2, 1, 1)
+    assert (scores["PLACE exact"].tp, scores["PLACE exact"].fn) == (0, 1)
+    assert scores["ORG exact"].fp == 1
+
+
+def test_entities_prediction_on_unscored_gold_mention_is_ignored():
+    pred = {"entities": [span(ENTITY_TEXT, "Senator", label="PERSON")]}
+    scores = by_metric(score_entities([entity_gold()], [pred]))
+    assert scores["PERSON exact"].fp == 0
+    assert scores["PERSON exact"].extra["ignored"] == 1
+
+
+def test_entities_outside_doc_level_text_are_not_counted():
+    gold = dict(entity_gold(), doc_level_end=ENTITY_TEXT.index("Springfield"))
+    gold["entities"] = gold["entities"][:2]
+    pred = {"entities": [span(ENTITY_TEXT, "Springfield", label="PLACE")]}
+    assert by_metric(score_entities([gold], [pred]))["micro exact"].fp == 0
+
+
+def test_timexes_span_and_value_accuracy():
+    text = "On Monday, two days ago, prices rose."
+    gold = {"text": text, "timexes": [span(text, "Monday", value="2024-03-04"),
+                                      span(text, "two days ago", value="2024-03-03")]}
+    pred = {"dates": [span(text, "Monday", value="2024-03-04"),
+                      span(text, "two days", value="P2D")]}
+    scores = by_metric(score_timexes([gold], [pred]))
+    assert (scores["span exact"].tp, scores["span exact"].fp) == (1, 1)
+    assert scores["span exact"].extra["value_accuracy"] == 1.0
+    assert scores["span overlap"].tp == 2
+    assert scores["span overlap"].extra["value_accuracy"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "km"),
+    [
+        ((0.0, 0.0), (0.0, 0.0), 0.0),
+        ((0.0, 0.0), (0.0, 1.0), 111.2),  # one degree of longitude on the equator
+        ((51.5074, -0.1278), (48.8566, 2.3522), 343.6),  # London - Paris
+        ((0.0, 0.0), (0.0, 180.0), 20015.1),  # antipodes: half the circumference
+    ],
+)
+def test_haversine_km(a, b, km):
+    assert haversine_km(*a, *b) == pytest.approx(km, abs=0.5)
+
+
+def test_error_auc():
+    assert error_auc([]) == 0.0
+    assert error_auc([0.0, 0.0, 0.0]) == 0.0
+    assert error_auc([20039.0, 20039.0]) == pytest.approx(1.0)
+    assert error_auc([100.0]) == pytest.approx(math.log1p(100) / math.log1p(20039))
+    # Three points on a unit x axis: trapezoids over [0, 0.5] and [0.5, 1].
+    errors = [0.0, 100.0, 10000.0]
+    y = [math.log1p(e) / math.log1p(20039) for e in errors]
+    assert error_auc(errors) == pytest.approx(0.5 * (y[0] + y[1]) / 2 + 0.5 * (y[1] + y[2]) / 2)
+    assert error_auc([10000.0, 0.0, 100.0]) == pytest.approx(error_auc(errors))  # order-free
+
+
+def test_geoparsing_recognition_and_resolution():
+    text = "Floods hit Lyon and Bordeaux, France."
+    gold = {"text": text, "toponyms": [span(text, "Lyon", lat=45.76, lon=4.84),
+                                       span(text, "Bordeaux", lat=44.84, lon=-0.58),
+                                       span(text, "France", lat=46.0, lon=2.0)]}
+    pred = {"places": [span(text, "Lyon", lat=45.76, lon=4.84),  # exact, 0 km
+                       span(text, "Bordeaux, France", lat=48.85, lon=2.35),  # overlap, Paris
+                       span(text, "Floods", lat=None, lon=None)]}  # false positive
+    scores = by_metric(score_geoparsing([gold], [pred]))
+    exact, overlap = scores["toponyms exact"], scores["toponyms overlap"]
+    assert (exact.tp, exact.fp, exact.fn) == (1, 2, 2)
+    assert exact.extra["acc@161"] == 1.0 and exact.extra["mean_error_km"] == pytest.approx(0.0)
+    assert (overlap.tp, overlap.fp, overlap.fn) == (2, 1, 1)
+    assert overlap.extra["resolved"] == 2
+    assert overlap.extra["acc@161"] == 0.5
+    bordeaux_to_paris = haversine_km(44.84, -0.58, 48.85, 2.35)
+    assert overlap.extra["mean_error_km"] == pytest.approx(bordeaux_to_paris / 2)
+
+
+def test_geoparsing_without_coordinates_reports_no_resolution():
+    text = "Rain in Oslo."
+    gold = {"text": text, "toponyms": [span(text, "Oslo", lat=59.9, lon=10.7)]}
+    pred = {"places": [span(text, "Oslo", lat=None, lon=None)]}
+    extra = score_geoparsing([gold], [pred])[0].extra
+    assert extra["resolved"] == 0 and extra["auc"] is None
+
+
+def muc_record(*counts, incident_type="ATTACK") -> dict:
+    return {"templates": [{"incident_type": incident_type, "hum_tgt_counts": [
+        {"number_int": number, "effects": effects} for number, effects in counts]}]}
+
+
+def test_gold_headcounts_map_effects_and_skip_non_integers():
+    record = muc_record((5, ["DEATH"]), (3, ["INJURY"]), (None, ["DEATH"]),
+                        (2, ["DEATH", "INJURY"]), (5, ["DEATH"]), (4, []))
+    assert gold_headcounts(record) == [(5, frozenset({"killed"})), (3, frozenset({"injured"})),
+                                       (2, frozenset({"killed", "injured"})),
+                                       (4, frozenset({"people"}))]
+    assert gold_headcounts(muc_record((2, []), incident_type="KIDNAPPING")) == [
+        (2, frozenset({"kidnapped"}))]
+
+
+def test_headcounts_number_and_category():
+    gold = [muc_record((5, ["DEATH"]), (3, ["INJURY"])), {"templates": []}]
+    pred = [{"headcounts": [{"low": 5, "high": None, "category": "killed"},
+                            {"low": None, "high": 3, "category": "killed"}]},
+            {"headcounts": [{"low": 7, "high": 7, "category": "people"}]}]  # irrelevant article
+    scores = by_metric(score_headcounts(gold, pred))
+    assert (scores["number"].tp, scores["number"].fp, scores["number"].fn) == (2, 1, 0)
+    category = scores["number+category"]
+    assert (category.tp, category.fp, category.fn) == (1, 2, 1)
+    assert category.extra == {"fp_category_other": 0}
+
+
+ACTORS = ActorLookup({"ARN": ["ARNOR"], "GON": ["GONDOR", "MINAS TIRITH"],
+                      "ITHMIL": ["ITHILEN MILITARY"], "ITH": ["ITHILEN"]})
+
+
+def test_actor_lookup():
+    assert ACTORS.code_for("Arnor") == "ARN"
+    assert ACTORS.code_for("the Ithilen military") == "ITHMIL"  # longest name wins
+    assert ACTORS.code_for("officials in Minas Tirith") == "GON"
+    assert ACTORS.code_for("Gondor and Ithilen leaders") == "GON"  # leftmost name wins
+    assert ACTORS.code_for("Mordor") is None and ACTORS.code_for(None) is None
+
+
+def test_events_root_and_actors():
+    gold = [{"events": [{"source": "ARNGOV", "target": "GON", "code": "064"},
+                        {"source": "GON", "target": "ARN", "code": "1721"}]},
+            {"events": [], "noevents": True}]
+    pred = [{"events": [{"cameo": "061", "actor1": "Arnor", "actor2": "Gondor"},
+                        {"cameo": "173", "actor1": "Gondor", "actor2": None}]},
+            {"events": [{"cameo": "042", "actor1": None, "actor2": None}]}]
+    scores = by_metric(score_events(gold, pred, ACTORS))
+    assert (scores["root"].tp, scores["root"].fp, scores["root"].fn) == (2, 1, 0)
+    actors = scores["root+actors"]
+    assert (actors.tp, actors.fp, actors.fn) == (1, 2, 1)
+
+
+def test_events_with_no_predictions_still_score():
+    gold = [{"events": [{"source": "ARN", "target": "GON", "code": "064"}]}]
+    scores = score_events(gold, [{"events": []}])
+    assert [(s.tp, s.fp, s.fn, s.f1) for s in scores] == [(0, 0, 1, 0.0), (0, 0, 1, 0.0)]
+
+
+def test_format_scores_is_a_table():
+    table = format_scores([score_from_counts("geoparsing", "toponyms exact", 3, 1, 2,
+                                             {"acc@161": 0.5, "auc": None})])
+    header, rule, row = table.splitlines()
+    assert header.split()[:6] == ["task", "metric", "P", "R", "F1", "support"]
+    assert set(rule.replace(" ", "")) == {"-"}
+    assert "0.750" in row and "0.600" in row and "acc@161=0.500" in row and "auc=-" in row
+
+
+def test_selected_tasks():
+    assert selected_tasks(None) == ["entities", "timexes", "geoparsing", "headcounts", "events"]
+    assert selected_tasks(["wikinews", "entities"]) == ["entities", "timexes"]
+    with pytest.raises(UnknownTask, match="unknown evaluation task 'ner'"):
+        selected_tasks(["ner"])
+
+
+def test_wikinews_entities_on_gold_data(eval_dir, nlp):
+    scores = by_metric(run_evaluation(eval_dir, only=["entities"], limit=5, nlp=nlp))
+    exact, overlap = scores["micro exact"], scores["micro overlap"]
+    assert exact.support > 30
+    assert exact.f1 >= WIKINEWS_ENTITY_F1_FLOOR
+    assert overlap.f1 >= exact.f1
