@@ -153,19 +153,27 @@ def sql(
 def evaluate(
     eval_dir: Path = typer.Option(Path(__file__).resolve().parents[1].parent / "shared" / "eval",
                                   help="Folder of gold data (../shared/eval)."),
-    only: list[str] = typer.Option(None, help="Only these tasks (repeatable)."),
+    only: list[str] = typer.Option(None, help="Only these tasks or datasets (repeatable): "
+                                   "entities, timexes, geoparsing, headcounts, events, wikinews, "
+                                   "geovirus, muc4, petrarch2."),
     limit: int = typer.Option(None, help="At most this many documents per dataset."),
+    as_json: bool = typer.Option(False, "--json", help="Print scores as JSON."),
 ) -> None:
     """Score extraction against gold data and print precision, recall and F1.
 
-    Example: newsdesk eval --only wikinews_entities
+    Example: newsdesk eval --only wikinews --limit 10
     """
-    from evaluation import format_scores, run_evaluation
+    from evaluation import GoldDataMissing, UnknownTask, format_scores, run_evaluation
 
-    if not eval_dir.exists():
-        console.print(f"[red]error:[/red] no gold data at {eval_dir}")
-        raise typer.Exit(EXIT_INPUT_ERROR)
-    typer.echo(format_scores(run_evaluation(eval_dir, only=only or None, limit=limit)))
+    try:
+        scores = run_evaluation(eval_dir, only=only or None, limit=limit)
+    except (GoldDataMissing, UnknownTask) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_INPUT_ERROR) from exc
+    if as_json:
+        typer.echo(json.dumps([score.to_dict() for score in scores], indent=2))
+        return
+    typer.echo(format_scores(scores))
 
 
 @app.command()
