@@ -59,3 +59,25 @@ def test_seed_people_orgs_and_coreference(nlp, seed_text):
     assert ids["CSTO"] == ids["Collective Security Treaty Organization"]
     assert ids["ISKP"] == ids["Islamic State – Khorasan province"]
     assert all(seed_text[r["start"]:r["end"]] == r["text"] for r in records)
+
+
+def test_compound_titles_are_not_names(nlp):
+    labels = _labels(nlp, "Chief Operating Officer Dana Whitcombe left the airline.")
+    assert ("Operating", "PERSON") not in labels
+    assert ("Dana Whitcombe", "PERSON") in labels
+
+
+def test_a_bare_surname_after_the_full_name_is_the_person(nlp):
+    doc = nlp("Orla Jobs founded the firm in 1998. Jobs said the company would grow.")
+    records = entity_records(doc, "a")
+    jobs = [r for r in records if r["text"] == "Jobs"]
+    assert jobs and jobs[0]["label"] == "PERSON"
+    assert jobs[0]["entity_id"] == next(r["entity_id"] for r in records if r["text"] == "Orla Jobs")
+
+
+@pytest.mark.parametrize("text, not_entity", [
+    ("The player stores 80 GB of music.", "GB"),
+    ("The deal was worth 23 billion USD according to the filing.", "USD"),
+])
+def test_units_and_currency_codes_are_not_entities(nlp, text, not_entity):
+    assert not_entity not in {e.text for e in nlp(text).ents}

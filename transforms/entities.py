@@ -50,6 +50,25 @@ def _is_name_token(token) -> bool:
             and token.pos_ in ("PROPN", "NOUN", "ADJ", "X") and len(text) > 1)
 
 
+@lru_cache(maxsize=1)
+def _currency_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(currency.alpha_3 for currency in pycountry.currencies)
+
+
+def _is_unit_or_currency(span: Span) -> bool:
+    """True for "GB" in "80 GB" or a currency code like "USD": measures, not names."""
+    if len(span) != 1 or span.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
+        return False
+    text = span.text
+    if text in _currency_codes():
+        return True
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    return (text.isupper() and len(text) <= 3 and before is not None
+            and (before.like_num or before.text[-1:].isdigit()))
+
+
 def _is_hyphen_join(doc: Doc, i: int) -> bool:
     """True when doc[i] is a hyphen glued between two capitalised name parts."""
     return (i + 1 < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_
@@ -70,12 +89,13 @@ class EntityRepair:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [self._strip(span) for span in doc.ents]
-        spans = [span for span in spans if span is not None]
+        spans = [span for span in spans if span is not None and not _is_unit_or_currency(span)]
         spans = self._drop_title_fragments(spans)
         clusters: dict[tuple[int, int], str] = {}
         spans = self._add(spans, self._acronyms(doc, spans, clusters))
         spans = self._add(spans, self._titled_people(doc, spans))
         spans = self._add(spans, self._propagate(doc, spans, clusters))
+        spans = self._add(spans, self._surnames(doc, spans))
         doc.ents = sorted(spans, key=lambda s: s.start)
         self._link_people(doc, clusters)
         doc.user_data[CLUSTER_KEY] = clusters
@@ -182,7 +202,12 @@ class EntityRepair:
                         or token_at.lower_ in self.org_heads:
                     break
                 end += 1
-            if end > start and not (end - start == 1 and _is_acronym(doc[start].text)):
+            # "Chief Operating Officer": a run cut short by another title word is part of a
+            # compound title, not a name; the last title word gets its own turn.
+            cut_by_title = end < len(doc) and doc[end].text[:1].isupper() and (
+                doc[end].lower_ in self.titles or doc[end].lower_ in self.org_heads)
+            if end > start and not cut_by_title \
+                    and not (end - start == 1 and _is_acronym(doc[start].text)):
                 current = label_at.get(start)
                 if current is None or current.label_ != "PERSON":
                     new.append(Span(doc, start, end, "PERSON"))
@@ -210,6 +235,26 @@ class EntityRepair:
                 if tuple(t.text for t in doc[i:i + n]) == words:
                     new.append(Span(doc, i, i + n, label))
                     covered.update(range(i, i + n))
+        return new
+
+    @staticmethod
+    def _surnames(doc: Doc, spans: list[Span]) -> list[Span]:
+        """Label later mentions of a full name's surname as the person ("Jobs" after "Steve Jobs").
+
+        The small model often tags a bare surname as ORG or GPE, or not at all.
+        """
+        surnames = {span[-1].text for span in spans
+                    if span.label_ == "PERSON" and len(span) > 1 and span[-1].text[:1].isupper()}
+        if not surnames:
+            return []
+        label_at = {t: span for span in spans for t in range(span.start, span.end)}
+        new = []
+        for token in doc:
+            if token.text not in surnames or token.pos_ not in ("PROPN", "NOUN"):
+                continue
+            held = label_at.get(token.i)
+            if held is None or (len(held) == 1 and held.label_ != "PERSON"):
+                new.append(Span(doc, token.i, token.i + 1, "PERSON"))
         return new
 
     @staticmethod
