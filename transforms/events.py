@@ -97,6 +97,8 @@ class _Arguments:
                     return self._phrase(token)
         if token.lower_ in ACTOR_NOUNS or token.lemma_.lower() in ACTOR_NOUNS:
             return self._phrase(token)
+        if token.pos_ == "PROPN" and token.text[:1].isupper():
+            return self._phrase(token)  # a name the NER missed is still someone
         return None
 
     def _phrase(self, token: Token) -> str:
@@ -109,7 +111,8 @@ class _Arguments:
 
 
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
-CLIMB_DEPS = {"xcomp", "conj", "advcl", "relcl", "acl", "prep", "pobj", "pcomp", "ccomp"}
+CLIMB_DEPS = {"xcomp", "conj", "advcl", "relcl", "acl", "prep", "pobj", "pcomp", "ccomp",
+              "acomp"}
 
 
 def _subject(token: Token) -> tuple[Token | None, bool]:
@@ -170,6 +173,14 @@ def _verbal_arguments(token: Token, args: _Arguments) -> tuple[str | None, str |
                   for pobj in child.children if pobj.dep_ == "pobj"), None)
     objects = _children(token, OBJECT_DEPS)
     target = objects[0] if objects else None
+    if target is not None and args.actor(target) is None:
+        # "restore ties with Gondor", "lift sanctions on Iran": the counterpart hangs off the
+        # object noun, not the verb.
+        for prep in _children(target, {"prep"}):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if prep.lower_ in TARGET_PREPS and pobj is not None and args.actor(pobj):
+                target = pobj
+                break
     if target is None or args.actor(target) is None:
         for prep in _children(token, {"prep"}):
             if prep.lower_ in TARGET_PREPS:
