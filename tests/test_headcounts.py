@@ -98,3 +98,16 @@ def test_seed_headcounts(nlp, seed_text):
     located = find(records, "4,000")
     assert (located["low"], located["high"], located["unit"]) == (4000, 4000, "member")
     assert located["actor"] == members["actor"]
+
+
+@pytest.mark.parametrize("text", [
+    "Two soldiers were on patrol at 0100 near the bridge.",
+    "Santiago, 22 Aug 88 (Radio Cooperativa) -- Police arrived.",
+])
+def test_clock_times_and_dateline_dates_are_not_headcounts(nlp, text):
+    from transforms.articles import article_from_record
+    from transforms.extract import extract_batch
+
+    record = extract_batch([article_from_record({"id": "t", "text": text})], nlp)[0]
+    assert all(h["low"] not in (100, 22) and h["high"] not in (100, 22)
+               for h in record["headcounts"])

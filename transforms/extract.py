@@ -67,7 +67,7 @@ def extract_doc(doc: Doc, article: Article) -> dict:
     entities = entity_records(doc, article.article_id)
     places = [dict(place, sentence=index_of(place["start"])) for place in (doc._.places or [])]
     dates = extract_dates(doc, article.published)
-    headcounts = extract_headcounts(doc)
+    headcounts = _outside(extract_headcounts(doc), dates)
     events = extract_events(doc, entities, places, dates)
     return {
         "id": article.source_id if article.source_id is not None else article.article_id,
@@ -81,6 +81,13 @@ def extract_doc(doc: Doc, article: Article) -> dict:
         "headcounts": headcounts,
         "events": events,
     }
+
+
+def _outside(items: list[dict], spans: list[dict]) -> list[dict]:
+    """Drop items overlapping any of `spans` (a "22 Aug" date is not a headcount of 22)."""
+    return [item for item in items
+            if not any(item["start"] < span["end"] and span["start"] < item["end"]
+                       for span in spans if span.get("type") in ("DATE", "TIME"))]
 
 
 def extract_batch(articles: Sequence[Article], nlp: Language | None = None) -> list[dict]:

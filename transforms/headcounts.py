@@ -269,11 +269,19 @@ def extract_headcounts(doc: Doc) -> list[dict]:
         if amount is None:
             i += 1
             continue
+        if _is_clock_or_code(doc[amount.start:amount.end]):
+            i = max(amount.end, i + 1)
+            continue
         record = _record(doc, amount, lex, records, starts)
         if record is not None:
             records.append(record)
         i = max(amount.end, i + 1)
     return records
+
+
+def _is_clock_or_code(span) -> bool:
+    """"at 0600" (military time) or "No 0345": digits with a leading zero count nothing."""
+    return any(t.text[:1] == "0" and len(t.text) > 1 and t.text.isdigit() for t in span)
 
 
 def _record(doc: Doc, amount: Amount, lex: Lexicon, previous: list[dict],
