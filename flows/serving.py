@@ -6,10 +6,11 @@ from pathlib import Path
 
 import yaml
 from prefect import serve
+from prefect.schedules import Cron
 
 from flows.ingest import ingest_articles
 
-__all__ = ["load_deployments", "serve_deployments"]
+__all__ = ["DeploymentConfigError", "load_deployments", "serve_deployments"]
 
 FLOWS = {"flows/ingest.py:ingest_articles": ingest_articles}
 
@@ -28,11 +29,14 @@ def load_deployments(config: Path) -> list:
             raise DeploymentConfigError(
                 f"{config}: deployment {item.get('name')!r} has entrypoint "
                 f"{item.get('entrypoint')!r}; known: {', '.join(FLOWS)}")
-        schedules = item.get("schedules") or []
-        cron = schedules[0].get("cron") if schedules else None
-        timezone = schedules[0].get("timezone") if schedules else None
+        schedules = []
+        for schedule in item.get("schedules") or []:
+            if "cron" not in schedule:
+                raise DeploymentConfigError(
+                    f"{config}: deployment {item.get('name')!r} has a schedule without 'cron'")
+            schedules.append(Cron(schedule["cron"], timezone=schedule.get("timezone")))
         deployments.append(flow.to_deployment(
-            name=item["name"], cron=cron, timezone=timezone,
+            name=item["name"], schedules=schedules,
             parameters=item.get("parameters") or {}, tags=item.get("tags") or [],
             description=item.get("description")))
     return deployments
