@@ -29,7 +29,7 @@ def run(
     paths: list[Path] = typer.Argument(..., help="Files (.jsonl, .json, .txt) or folders."),
     db: Path = typer.Option(warehouse.DEFAULT_DB_PATH, "--db", help=DB_HELP),
     report_dir: Path = typer.Option(Path("data/reports"), help="Where the data-quality report goes."),
-    batch_size: int = typer.Option(64, min=1, help="Articles per extraction task."),
+    batch_size: int = typer.Option(256, min=1, help="Articles per task (extract, validate, publish)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
     """Load articles into the warehouse: extract, validate, publish, report.

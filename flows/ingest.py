@@ -25,7 +25,7 @@ from transforms.nlp import load_nlp, model_name
 
 __all__ = ["DEFAULT_BATCH_SIZE", "RunSummary", "ingest_articles", "run_ingest", "set_progress"]
 
-DEFAULT_BATCH_SIZE = 64
+DEFAULT_BATCH_SIZE = 256
 DEFAULT_REPORT_DIR = "data/reports"
 
 #: Called with (articles_done, articles_total) after each batch; the CLI sets a progress bar.
