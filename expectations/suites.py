@@ -72,12 +72,14 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "stg_events": (
         "event_id", *_SPAN, "trigger_text", "event_type", "cameo_code", "actor1", "actor2",
-        "place", "date_text", "event_date", "published_date", *_SPAN_TAIL,
+        "place", "date_text", "event_date", "event_date_precision", "event_date_rule",
+        "event_mode", "event_tense", "past_event_date", "published_date", *_SPAN_TAIL,
     ),
 }  # fmt: skip
 
 #: Columns holding dates; validate.py normalises them to ``datetime.date`` before validating.
-DATE_COLUMNS = ("published_date", "resolved_date", "event_date")
+DATE_COLUMNS = ("published_date", "resolved_date", "event_date", "past_event_date")
+EVENT_DATE_RULES = ("clause", "sentence", "publication", "unresolved")
 
 _IN_BATCH = "True when article_id is one of the batch's stg_articles ids"
 _MAX_DATE = "published_date + 1 day, or today + 1 day when published_date is unknown"
@@ -425,6 +427,27 @@ def events_suite(check_parent: bool = True) -> gx.ExpectationSuite:
                 meta=_meta("An event without a PLOVER type cannot be counted by type.", ERROR),
             ),
             *_dates_in_range("event_date", "Event dates are what analysts chart.", ERROR),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="max_plausible_date",
+                column_B="past_event_date",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                meta=_meta(
+                    "An event reported in the past tense cannot have happened after the article"
+                    " was published (1 day of slack for time zones): its date is mis-resolved.",
+                    ERROR,
+                ),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="event_date_rule",
+                value_set=list(EVENT_DATE_RULES),
+                meta=_meta("Analysts filter on how an event got its date.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="event_date_precision",
+                value_set=[*DATE_PRECISIONS, "publication"],
+                meta=_meta("Precision says how exact the event date is.", ERROR),
+            ),
             gxe.ExpectColumnValuesToNotBeNull(
                 column="actor1",
                 meta=_meta("An event without a source actor is much less useful.", WARNING),

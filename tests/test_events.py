@@ -75,3 +75,24 @@ def test_the_accused_is_the_actor_of_the_accused_act(nlp):
     events = _events(nlp, "Kenya blamed Somalia for shelling the border town.")
     assault = next(e for e in events if e["type"] == "ASSAULT")
     assert assault["actor1"] == "Somalia"
+
+
+@pytest.mark.parametrize("text, published, event_date, precision, rule", [
+    ("Rebels attacked the town on Tuesday.", "2024-03-08", "2024-03-05", "day", "clause"),
+    ("Rebels attacked the town in February.", "2024-03-08", "2024-02-01", "month", "clause"),
+    ("Rebels attacked the town.", "2024-03-08", "2024-03-08", "publication", "publication"),
+    ("Rebels attacked the town on Tuesday.", None, None, None, "unresolved"),
+])
+def test_event_date_precision_and_rule(nlp, text, published, event_date, precision, rule):
+    event = _events(nlp, text, published=published)[0]
+    assert (event["event_date"], event["date_precision"], event["date_rule"]) == (
+        event_date, precision, rule)
+    assert event["tense"] == "past"
+
+
+def test_seed_accusation_is_dated_the_thursday_before_publication(nlp, seed_text):
+    # 2023-03-03 is a Friday: "on Thursday ... accused" is 2023-03-02.
+    events = _events(nlp, seed_text, published="2023-03-03")
+    accuse = next(e for e in events if e["type"] == "ACCUSE" and e["actor1"] == "Sergey Shoigu")
+    assert (accuse["date"], accuse["event_date"], accuse["date_rule"]) == (
+        "Thursday", "2023-03-02", "clause")

@@ -75,7 +75,9 @@ def clean_frames(n_articles: int = 2) -> dict[str, pd.DataFrame]:
             {**_span(aid, "event", 27, 33), "trigger_text": "killed", "event_type": "ASSAULT",
              "cameo_code": "18", "actor1": "Police", "actor2": None, "place": "Paris",
              "date_text": "on Monday", "event_date": dt.date(2024, 3, 4),
-             "published_date": PUBLISHED}
+             "event_date_precision": "day", "event_date_rule": "clause",
+             "event_mode": "asserted", "event_tense": "past",
+             "past_event_date": dt.date(2024, 3, 4), "published_date": PUBLISHED}
         )  # fmt: skip
     rows = {
         "stg_articles": articles,
@@ -334,3 +336,27 @@ def test_data_docs_and_summary_are_written_offline(tmp_path):
     assert 'href="data_docs/index.html"' in page
     assert "expect_column_values_to_be_between(lat)" in page
     assert "<script>x" not in page and "&lt;script&gt;x" in page
+
+
+def test_a_past_event_dated_after_publication_is_quarantined():
+    """"Police killed ... on Monday" cannot have happened a week after the article appeared."""
+    frames = clean_frames()
+    late = PUBLISHED + dt.timedelta(days=7)
+    key = _set(frames, "stg_events", 0, "past_event_date", late)
+    _set(frames, "stg_events", 0, "event_date", late)
+    result = _validate(frames, "stg_events")
+    assert not result.success
+    assert key in result.quarantined_keys("stg_events")
+    failed = result.failed_rows["stg_events"]
+    assert ("expect_column_pair_values_a_to_be_greater_than_b(max_plausible_date, "
+            "past_event_date)") in set(failed["expectation"])
+
+
+def test_a_future_event_after_publication_is_only_warned():
+    """"Ministers will meet next week": a later date is right for a future-tense event."""
+    frames = clean_frames()
+    key = _set(frames, "stg_events", 0, "event_date", PUBLISHED + dt.timedelta(days=7))
+    _set(frames, "stg_events", 0, "past_event_date", None)
+    _set(frames, "stg_events", 0, "event_tense", "future")
+    result = _validate(frames, "stg_events")
+    assert result.success and key in result.warned_keys("stg_events")

@@ -7,13 +7,16 @@ prepositional places). When no lexicon entry fits, no event is emitted: there is
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from functools import lru_cache
 from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["extract_events", "load_triggers"]
+from transforms.dates import clause_tense, timex_to_date
+
+__all__ = ["event_date", "extract_events", "load_triggers"]
 
 PATTERNS = Path(__file__).parent / "patterns"
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -250,8 +253,8 @@ def _place(token: Token, places: list[dict], sentence: Span) -> str | None:
     return None
 
 
-def _date(token: Token, dates: list[dict], sentence: Span) -> dict | None:
-    """The date expression inside the trigger's clause, else the sentence's only date."""
+def _date(token: Token, dates: list[dict], sentence: Span) -> tuple[dict | None, str | None]:
+    """The date expression in the trigger's clause, else the sentence's only date; and which."""
     clause = _clause_tokens(token)
     doc = token.doc
     in_sentence = [d for d in dates if sentence.start_char <= d["start"] < sentence.end_char
@@ -262,12 +265,34 @@ def _date(token: Token, dates: list[dict], sentence: Span) -> dict | None:
         if span is not None and span.root.i in clause:
             in_clause.append((abs(span.root.i - token.i), item["start"], item))
     if in_clause:
-        return min(in_clause, key=lambda x: (x[0], x[1]))[2]
-    return in_sentence[0] if len(in_sentence) == 1 else None
+        return min(in_clause, key=lambda x: (x[0], x[1]))[2], "clause"
+    if len(in_sentence) == 1:
+        return in_sentence[0], "sentence"
+    return None, None
 
 
-def extract_events(doc: Doc, entities: list[dict], places: list[dict],
-                   dates: list[dict]) -> list[dict]:
+def event_date(date: dict | None, how: str | None, published: dt.date | None) -> dict:
+    """Resolve an event's date: its own date expression, else the publication date.
+
+    Returns `date_value` (TIMEX3), `event_date` (ISO day, first day of a month/year value),
+    `date_precision` and `date_rule` ("clause", "sentence", "publication", or "unresolved"
+    when the expression has no value, e.g. a weekday in an undated article).
+    """
+    if date is not None:
+        value = date.get("value") if date.get("type") in ("DATE", "TIME", None) else None
+        day = timex_to_date(value)
+        if day is not None:
+            return {"date_value": value, "event_date": day.isoformat(),
+                    "date_precision": date.get("precision"), "date_rule": how}
+    if published is not None:
+        return {"date_value": published.isoformat(), "event_date": published.isoformat(),
+                "date_precision": "publication", "date_rule": "publication"}
+    return {"date_value": None, "event_date": None, "date_precision": None,
+            "date_rule": "unresolved"}
+
+
+def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: list[dict],
+                   published: dt.date | None = None) -> list[dict]:
     """Return one dict per event trigger that the lexicon types, with its arguments."""
     args = _Arguments(doc, entities)
     sentence_of = {}
@@ -290,12 +315,13 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict],
         located_only_ok = row["type"] in ("ASSAULT", "PROTEST") and place
         if row["pos"] == "NOUN" and not (actor1 or actor2 or located_only_ok):
             continue
-        date = _date(token, dates, sentence)
+        date, how = _date(token, dates, sentence)
         events.append({
             "start": token.idx, "end": token.idx + len(token.text), "trigger": token.text,
             "type": row["type"], "cameo": row["cameo"], "actor1": actor1, "actor2": actor2,
             "place": place, "date": date["text"] if date else None,
-            "date_value": date.get("value") if date else None, "mode": _mode(token),
+            **event_date(date, how, published), "mode": _mode(token),
+            "tense": clause_tense(doc, token.idx, token.idx + len(token.text)),
             "trigger_id": row["id"], "sentence": index,
         })
     return events

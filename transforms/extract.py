@@ -68,7 +68,7 @@ def extract_doc(doc: Doc, article: Article) -> dict:
     places = [dict(place, sentence=index_of(place["start"])) for place in (doc._.places or [])]
     dates = extract_dates(doc, article.published)
     headcounts = _outside(extract_headcounts(doc), dates)
-    events = extract_events(doc, entities, places, dates)
+    events = extract_events(doc, entities, places, dates, article.published)
     return {
         "id": article.source_id if article.source_id is not None else article.article_id,
         "article_id": article.article_id,

@@ -64,7 +64,8 @@ PUBLISH_SQL = {
                event_type, cameo_code, actor1, actor2, place, date_text, event_date,
                sentence_text,
                event_id in (select row_id from publish_warned) as has_dq_warning,
-               ? as extractor_version, run_id
+               ? as extractor_version, run_id,
+               event_date_precision, event_date_rule, event_mode, event_tense
         from stg_events
     """,
 }

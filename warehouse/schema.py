@@ -211,6 +211,13 @@ MIGRATIONS: list[str] = [
         released_at timestamp
     );
     """,
+    """
+    -- how each event got its date, and whether it is reported as having happened
+    alter table fct_events add column event_date_precision varchar;
+    alter table fct_events add column event_date_rule varchar;
+    alter table fct_events add column event_mode varchar;
+    alter table fct_events add column event_tense varchar;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

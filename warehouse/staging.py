@@ -30,19 +30,22 @@ COLUMNS = {
                      "is_span_text_exact", "run_id"],
     "stg_dates": ["date_id", "article_id", "sentence_index", "start_char", "end_char",
                   "date_text", "timex_type", "timex_value", "date_precision", "date_rule",
-                  "resolved_date", "published_date", "latest_allowed_date",
-                  "article_char_count", "is_span_text_exact", "run_id"],
+                  "resolved_date", "published_date", "article_char_count",
+                  "is_span_text_exact", "run_id"],
     "stg_headcounts": ["headcount_id", "article_id", "sentence_index", "start_char", "end_char",
                        "headcount_text", "low", "high", "qualifier", "category", "unit", "actor",
                        "article_char_count", "is_span_text_exact", "run_id"],
     "stg_events": ["event_id", "article_id", "sentence_index", "start_char", "end_char",
                    "trigger_text", "event_type", "cameo_code", "actor1", "actor2", "place",
-                   "date_text", "event_date", "published_date", "latest_allowed_date",
+                   "date_text", "event_date", "event_date_precision", "event_date_rule",
+                   "event_mode", "event_tense", "past_event_date", "published_date",
                    "sentence_text", "article_char_count", "is_span_text_exact", "run_id"],
 }
 INTEGER_COLUMNS = ("sentence_index", "start_char", "end_char", "char_count", "sentence_count",
                    "article_char_count", "geonames_id", "low", "high")
-DATE_COLUMNS = ("published_date", "resolved_date", "event_date", "latest_allowed_date")
+DATE_COLUMNS = ("published_date", "resolved_date", "event_date", "past_event_date")
+#: Modes of a reported (not hypothetical) event, whose date cannot lie after publication.
+REPORTED_MODES = ("asserted", "negated")
 
 
 def place_id_for(place: dict) -> str:
@@ -75,32 +78,25 @@ def _row_id(article_id: str, kind: str, item: dict, seen: set[str]) -> str:
     return row_id
 
 
-def _latest_allowed(published: dt.date | None, today: dt.date) -> dt.date:
-    """Latest plausible date of a reported past event: publication + 1 day (or today + 1)."""
-    return (published or today) + dt.timedelta(days=1)
-
-
 def _timex_date(value: str | None) -> dt.date | None:
     from transforms.dates import timex_to_date
 
     return timex_to_date(value) if value else None
 
 
-def stage_frames(articles: Sequence[Article], records: Sequence[dict], run_id: str,
-                 today: dt.date | None = None) -> dict[str, pd.DataFrame]:
+def stage_frames(articles: Sequence[Article], records: Sequence[dict],
+                 run_id: str) -> dict[str, pd.DataFrame]:
     """Build one DataFrame per staged table for a batch (records align with articles)."""
-    today = today or dt.date.today()
     rows: dict[str, list[dict]] = {table: [] for table in STAGED_TABLES}
     for article, record in zip(articles, records, strict=True):
-        _stage_article(article, record, run_id, today, rows)
+        _stage_article(article, record, run_id, rows)
     return {table: _frame(table, rows[table]) for table in STAGED_TABLES}
 
 
-def _stage_article(article: Article, record: dict, run_id: str, today: dt.date,
+def _stage_article(article: Article, record: dict, run_id: str,
                    rows: dict[str, list[dict]]) -> None:
     text, aid = article.text, article.article_id
     common = {"article_id": aid, "article_char_count": len(text), "run_id": run_id}
-    latest = _latest_allowed(article.published, today)
     rows["stg_articles"].append({
         "article_id": aid, "source_id": article.source_id, "title": article.title,
         "text": text, "published_date": article.published,
@@ -130,7 +126,7 @@ def _stage_article(article: Article, record: dict, run_id: str, today: dt.date,
             "timex_type": item.get("type"), "timex_value": item.get("value"),
             "date_precision": item.get("precision"), "date_rule": item.get("rule"),
             "resolved_date": _timex_date(item.get("value")) if item.get("type") == "DATE" else None,
-            "published_date": article.published, "latest_allowed_date": latest})
+            "published_date": article.published})
     for item in record["headcounts"]:
         rows["stg_headcounts"].append({
             **common, **_span(text, item), "headcount_id": _row_id(aid, "h", item, seen),
@@ -148,8 +144,13 @@ def _stage_article(article: Article, record: dict, run_id: str, today: dt.date,
             "event_type": item.get("type"), "cameo_code": item.get("cameo"),
             "actor1": item.get("actor1"), "actor2": item.get("actor2"),
             "place": item.get("place"), "date_text": item.get("date"),
-            "event_date": _timex_date(item.get("date_value")),
-            "published_date": article.published, "latest_allowed_date": latest,
+            "event_date": item.get("event_date"),
+            "event_date_precision": item.get("date_precision"),
+            "event_date_rule": item.get("date_rule"), "event_mode": item.get("mode"),
+            "event_tense": item.get("tense"),
+            "past_event_date": item.get("event_date") if item.get("tense") == "past"
+            and item.get("mode") in REPORTED_MODES else None,
+            "published_date": article.published,
             "sentence_text": text[bounds[0]:bounds[1]].strip() if bounds else None})
 
 

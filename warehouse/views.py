@@ -21,12 +21,15 @@ VIEW_SQL = {
         final as (
             select
                 event_mentions.event_id,
-                coalesce(event_mentions.event_date, articles.published_date) as event_date,
+                event_mentions.event_date,
+                event_mentions.event_date_precision,
+                event_mentions.event_date_rule,
                 event_mentions.event_type,
                 event_mentions.cameo_code,
                 event_mentions.actor1,
                 event_mentions.trigger_text as action,
                 event_mentions.actor2,
+                event_mentions.event_mode as mode,
                 event_mentions.place,
                 event_mentions.date_text,
                 event_mentions.sentence_text,
