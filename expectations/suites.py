@@ -83,17 +83,20 @@ EVENT_DATE_RULES = ("clause", "sentence", "publication", "unresolved")
 
 _IN_BATCH = "True when article_id is one of the batch's stg_articles ids"
 _MAX_DATE = "published_date + 1 day, or today + 1 day when published_date is unknown"
+_MAX_YEAR = "31 Dec of the publication year + 5 (or of this year + 5 when it is unknown)"
 
 #: Columns validate.py derives before validating (never provided by the stager).
 HELPER_COLUMNS: dict[str, dict[str, str]] = {
     "stg_articles": {},
     "stg_mentions": {"is_article_in_batch": _IN_BATCH},
-    "stg_dates": {"is_article_in_batch": _IN_BATCH, "max_plausible_date": _MAX_DATE},
+    "stg_dates": {"is_article_in_batch": _IN_BATCH, "max_plausible_date": _MAX_DATE,
+                  "max_possible_date": _MAX_YEAR},
     "stg_headcounts": {
         "is_article_in_batch": _IN_BATCH,
         "are_counts_whole": "True when low and high are each null or a whole number",
     },
-    "stg_events": {"is_article_in_batch": _IN_BATCH, "max_plausible_date": _MAX_DATE},
+    "stg_events": {"is_article_in_batch": _IN_BATCH, "max_plausible_date": _MAX_DATE,
+                   "max_possible_date": _MAX_YEAR},
 }
 
 
@@ -204,18 +207,24 @@ def _span() -> list[gxe.Expectation]:
 def _dates_in_range(column: str, why: str, severity: str) -> list[gxe.Expectation]:
     """Range checks for a resolved date column.
 
-    Before 1900 or more than five years ahead is a resolution error (`severity`). A date after
-    the publication date is only a warning: "next week" or "talks in June" legitimately point
-    ahead, so such rows are published with a flag and listed in the report, not quarantined.
+    Before 1900 or after the publication year + 5 is a resolution error (`severity`). A date
+    after the publication date is only a warning: "next week" or "talks in June" legitimately
+    point ahead, so such rows are published with a flag and listed in the report.
     """
-    far_future = dt.date.today().replace(month=1, day=1) + dt.timedelta(days=366 * 6)
     return [
         gxe.ExpectColumnValuesToBeBetween(
             column=column,
             min_value=MIN_DATE,
-            max_value=far_future,
+            meta=_meta(f"{why} Dates before 1900 are mis-resolved (or not dates).", severity),
+        ),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="max_possible_date",
+            column_B=column,
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
             meta=_meta(
-                f"{why} Dates before 1900 or years ahead are mis-resolved (or not dates).",
+                f"{why} News rarely reports a date more than five years after the year it was"
+                " published; such a date is mis-resolved.",
                 severity,
             ),
         ),
@@ -225,8 +234,8 @@ def _dates_in_range(column: str, why: str, severity: str) -> list[gxe.Expectatio
             or_equal=True,
             ignore_row_if="either_value_is_missing",
             meta=_meta(
-                f"{why} A reported event after the publication date (1 day of slack for time"
-                " zones) is either a future reference or a mis-resolved relative date.",
+                f"{why} A date after the publication date (1 day of slack for time zones) is"
+                " either a future reference or a mis-resolved relative date.",
                 WARNING,
             ),
         ),

@@ -42,6 +42,7 @@ FAILED_ROW_COLUMNS = ("expectation", "severity", "offending")
 _HELPER_SOURCES = {
     "is_article_in_batch": ("article_id",),
     "max_plausible_date": ("published_date",),
+    "max_possible_date": ("published_date",),
     "are_counts_whole": ("low", "high"),
 }
 RESULT_KEYS = (
@@ -183,6 +184,11 @@ def validate_batch(
     return BatchValidation(run_id, failed, results, success, seconds)
 
 
+def _years_later(day: dt.date, years: int) -> dt.date:
+    """The last day of the year `years` after `day`'s year."""
+    return dt.date(day.year + years, 12, 31)
+
+
 def _prepare(
     table: str, frame: pd.DataFrame, today: dt.date, article_ids: set | None
 ) -> pd.DataFrame:
@@ -207,6 +213,15 @@ def _prepare(
         prepared["max_plausible_date"] = pd.Series(
             [
                 fallback if _is_missing(p) or p == _NOT_A_DATE else p + dt.timedelta(days=1)
+                for p in _column(prepared, "published_date")
+            ],
+            index=prepared.index,
+            dtype=object,
+        )
+    if "max_possible_date" in helpers:
+        prepared["max_possible_date"] = pd.Series(
+            [
+                _years_later(today if _is_missing(p) or p == _NOT_A_DATE else p, 5)
                 for p in _column(prepared, "published_date")
             ],
             index=prepared.index,
