@@ -96,3 +96,17 @@ def test_seed_accusation_is_dated_the_thursday_before_publication(nlp, seed_text
     accuse = next(e for e in events if e["type"] == "ACCUSE" and e["actor1"] == "Sergey Shoigu")
     assert (accuse["date"], accuse["event_date"], accuse["date_rule"]) == (
         "Thursday", "2023-03-02", "clause")
+
+
+def test_a_date_of_a_nested_clause_does_not_date_the_event(nlp):
+    text = ("The ministers consulted on a plan to be put to the regional summit in Lagos in "
+            "June.")
+    event = next(e for e in _events(nlp, text, published="2024-04-16") if e["type"] == "CONSULT")
+    assert event["date_rule"] == "publication" and event["event_date"] == "2024-04-16"
+
+
+def test_an_agreed_future_action_is_intended_not_reported(nlp):
+    events = _events(nlp, "Chile agreed on Friday to share river data next year.",
+                     published="2024-04-16")
+    share = next(e for e in events if e["trigger"] == "share")
+    assert share["mode"] == "intended"

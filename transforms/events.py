@@ -28,6 +28,7 @@ MODAL_MODES = {"may": "possible", "might": "possible", "could": "possible", "wou
 INTENT_LEMMAS = {"plan": "planned", "intend": "planned", "threaten": "threatened",
                  "vow": "planned", "try": "attempted", "seek": "attempted", "want": "planned",
                  "prepare": "planned", "refuse": "refused", "fail": "failed"}
+ASPECTUAL_LEMMAS = {"begin", "start", "continue", "resume", "manage", "keep", "go", "come"}
 ACTOR_NOUNS = {"country", "countries", "government", "governments", "state", "states",
                "minister", "ministers", "official", "officials", "force", "forces", "troops",
                "army", "police", "rebels", "militants", "protesters", "group", "groups",
@@ -165,6 +166,9 @@ def _mode(token: Token) -> str:
             return MODAL_MODES[child.lower_]
     if token.dep_ == "xcomp" and token.head.lemma_.lower() in INTENT_LEMMAS:
         return INTENT_LEMMAS[token.head.lemma_.lower()]
+    if token.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) \
+            and token.head.lemma_.lower() not in ASPECTUAL_LEMMAS:
+        return "intended"  # "agreed to share", "expects to sign": not yet done
     return "asserted"
 
 
@@ -262,13 +266,44 @@ def _date(token: Token, dates: list[dict], sentence: Span) -> tuple[dict | None,
     in_clause = []
     for item in in_sentence:
         span = doc.char_span(item["start"], item["end"], alignment_mode="expand")
-        if span is not None and span.root.i in clause:
+        if span is not None and span.root.i in clause and _governed_by(span.root, token):
             in_clause.append((abs(span.root.i - token.i), item["start"], item))
     if in_clause:
         return min(in_clause, key=lambda x: (x[0], x[1]))[2], "clause"
     if len(in_sentence) == 1:
-        return in_sentence[0], "sentence"
+        only = in_sentence[0]
+        span = doc.char_span(only["start"], only["end"], alignment_mode="expand")
+        if span is not None and _governing_verb(span.root) == _governing_verb(token):
+            return only, "sentence"
     return None, None
+
+
+def _governing_verb(word: Token) -> int:
+    """The index of the nearest verb at or above `word` (the sentence root if none)."""
+    current = word
+    for _ in range(20):
+        if current.pos_ in ("VERB", "AUX") or current.head.i == current.i:
+            return current.i
+        current = current.head
+    return current.i
+
+
+def _governed_by(word: Token, trigger: Token) -> bool:
+    """True when the path from `word` up to `trigger` crosses no other verb or event noun.
+
+    "consulted on a proposal to be put to the summit in June": June dates the summit, not
+    the consultation.
+    """
+    current = word.head
+    for _ in range(12):
+        if current.i == trigger.i:
+            return True
+        if current.pos_ in ("VERB", "AUX") or _lookup(current) is not None:
+            return False
+        if current.head.i == current.i:
+            return False
+        current = current.head
+    return False
 
 
 def event_date(date: dict | None, how: str | None, published: dt.date | None) -> dict:
