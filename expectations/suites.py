@@ -273,6 +273,14 @@ def articles_suite(today: dt.date | None = None) -> gx.ExpectationSuite:
                     ERROR,
                 ),
             ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="published_date",
+                meta=_meta(
+                    "Without a publication date, relative dates (\"on Thursday\") and event"
+                    " dates stay unresolved; the article loads, flagged.",
+                    WARNING,
+                ),
+            ),
             gxe.ExpectColumnValuesToBeInSet(
                 column="published_source",
                 value_set=list(PUBLISHED_SOURCES),

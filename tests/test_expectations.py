@@ -360,3 +360,12 @@ def test_a_future_event_after_publication_is_only_warned():
     _set(frames, "stg_events", 0, "event_tense", "future")
     result = _validate(frames, "stg_events")
     assert result.success and key in result.warned_keys("stg_events")
+
+
+def test_an_article_without_publication_date_is_flagged_not_quarantined():
+    frames = clean_frames()
+    key = _set(frames, "stg_articles", 0, "published_date", None)
+    _set(frames, "stg_articles", 0, "published_source", "missing")
+    result = _validate(frames)
+    assert result.success
+    assert key in result.warned_keys("stg_articles")
