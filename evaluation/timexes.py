@@ -12,7 +12,7 @@ TASK = "wikinews timexes"
 
 
 def score_timexes(gold: Sequence[dict], predicted: Sequence[dict]) -> list[Score]:
-    """Return span P/R/F1 (exact, overlap) with value accuracy over the matched spans.
+    """Return span P/R/F1 (exact, overlap), value accuracy over matched spans, and value F1.
 
     Value accuracy is the share of matched pairs whose predicted TIMEX3 `value` equals the
     gold `value` ("2004-11-24", "P1W", "PRESENT_REF").
@@ -31,4 +31,11 @@ def score_timexes(gold: Sequence[dict], predicted: Sequence[dict]) -> list[Score
             same_value += sum(1 for gi, pi in pairs if p[pi].get("value") == g[gi].get("value"))
         extra = {"value_accuracy": same_value / tp if tp else 0.0, "value_correct": same_value}
         scores.append(score_from_counts(TASK, f"span {mode}", tp, fp, fn, extra))
+        if mode == "overlap":
+            # Value F1 (TempEval-3 style): a hit is an overlapping span with the gold value;
+            # every other prediction is a false positive, every other gold timex a miss.
+            predicted_total, gold_total = tp + fp, tp + fn
+            scores.append(score_from_counts(TASK, "value (overlap)", same_value,
+                                            predicted_total - same_value,
+                                            gold_total - same_value))
     return scores

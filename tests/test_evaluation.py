@@ -126,6 +126,8 @@ def test_timexes_span_and_value_accuracy():
     assert scores["span exact"].extra["value_accuracy"] == 1.0
     assert scores["span overlap"].tp == 2
     assert scores["span overlap"].extra["value_accuracy"] == 0.5
+    value = scores["value (overlap)"]
+    assert (value.tp, value.fp, value.fn) == (1, 1, 1)
 
 
 @pytest.mark.parametrize(
