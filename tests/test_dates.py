@@ -140,3 +140,18 @@ def test_dateline_date(text, expected):
 ])
 def test_timex_to_date(value, expected):
     assert timex_to_date(value) == expected
+
+
+@pytest.mark.parametrize(("sentence", "span", "precision"), [
+    ("The treaty was signed on March 7, 2024 in Vienna.", "March 7, 2024", "day"),
+    ("Police arrested him on Thursday.", "Thursday", "day"),
+    ("Fighting broke out last week.", "last week", "week"),
+    ("The vote was held in January.", "January", "month"),
+    ("The offensive began in the summer.", "summer", "season"),
+    ("The dam was finished in 1998.", "1998", "year"),
+    ("The movement grew in the 1990s.", "1990s", "decade"),
+    ("The strike lasted for three days.", "three days", "duration"),
+    ("Inspectors visit every week.", "every week", "set"),
+])
+def test_precision_says_how_exact_the_value_is(nlp, sentence, span, precision):
+    assert find(dates_of(nlp, sentence), span)["precision"] == precision
