@@ -110,3 +110,20 @@ def test_an_agreed_future_action_is_intended_not_reported(nlp):
                      published="2024-04-16")
     share = next(e for e in events if e["trigger"] == "share")
     assert share["mode"] == "intended"
+
+
+@pytest.mark.parametrize("text, place, rule, country", [
+    ("Police arrested 12 protesters in Nairobi on Monday.", "Nairobi", "clause", "KEN"),
+    ("LIMA, Peru — Police arrested 12 protesters on Monday.", "LIMA", "dateline", "PER"),
+    ("Chile's government met unions. Talks in Chile went on. Police arrested 12 protesters.",
+     "Chile", "article", "CHL"),
+])
+def test_events_take_clause_else_dateline_else_article_place(nlp, text, place, rule, country):
+    event = next(e for e in _events(nlp, text) if e["type"] == "COERCE")
+    assert (event["place"], event["place_rule"], event["country_iso3"]) == (place, rule, country)
+    assert event["lat"] is not None
+
+
+def test_an_article_without_places_leaves_event_place_empty(nlp):
+    event = _events(nlp, "The police arrested the suspects.")[0]
+    assert event["place"] is None and event["place_rule"] is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -110,7 +112,8 @@ def test_views_read_published_rows(con, batch):
     articles, records = batch
     warehouse.publish_batch(con, "run-1", 0, warehouse.stage_frames(articles, records, "run-1"),
                             _no_failures(), [], "test")
-    events = con.execute("select event_type, actor1, place, article_title from events").fetchall()
-    assert ("COERCE", "Police", "Nairobi", None) in events
+    events = con.execute("select event_type, actor1, place, country_iso3, place_rule, "
+                         "event_date, event_date_rule from events").fetchall()
+    assert ("COERCE", "Police", "Nairobi", "KEN", "clause", dt.date(2024, 4, 1), "clause") in events
     people = {row[0] for row in con.execute("select name from people").fetchall()}
     assert "Lina Haddad" in people

@@ -15,6 +15,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from transforms.dates import clause_tense, timex_to_date
+from transforms.event_places import article_places, event_place_fields
 
 __all__ = ["event_date", "extract_events", "load_triggers"]
 
@@ -237,8 +238,8 @@ def _place_heads(token: Token) -> set[int]:
     return heads
 
 
-def _place(token: Token, places: list[dict], sentence: Span) -> str | None:
-    """The place phrase of the trigger's clause ("in X"), else the sentence's only place."""
+def _place(token: Token, places: list[dict], sentence: Span) -> dict | None:
+    """The place mention of the trigger's clause ("in X"), if there is one."""
     heads = _place_heads(token)
     doc = token.doc
     in_clause = []
@@ -251,9 +252,9 @@ def _place(token: Token, places: list[dict], sentence: Span) -> str | None:
         root = head.root
         prep = root.head
         if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPS and prep.head.i in heads:
-            in_clause.append((abs(root.i - token.i), place["text"]))
+            in_clause.append((abs(root.i - token.i), place["start"], place))
     if in_clause:
-        return min(in_clause)[1]
+        return min(in_clause, key=lambda x: (x[0], x[1]))[2]
     return None
 
 
@@ -334,6 +335,7 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
     for index, sent in enumerate(doc.sents):
         for token in sent:
             sentence_of[token.i] = (index, sent)
+    context = article_places(doc, places)
     events = []
     for token in doc:
         row = _lookup(token)
@@ -354,7 +356,7 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
         events.append({
             "start": token.idx, "end": token.idx + len(token.text), "trigger": token.text,
             "type": row["type"], "cameo": row["cameo"], "actor1": actor1, "actor2": actor2,
-            "place": place, "date": date["text"] if date else None,
+            **event_place_fields(place, context), "date": date["text"] if date else None,
             **event_date(date, how, published), "mode": _mode(token),
             "tense": clause_tense(doc, token.idx, token.idx + len(token.text)),
             "trigger_id": row["id"], "sentence": index,

@@ -65,7 +65,8 @@ PUBLISH_SQL = {
                sentence_text,
                event_id in (select row_id from publish_warned) as has_dq_warning,
                ? as extractor_version, run_id,
-               event_date_precision, event_date_rule, event_mode, event_tense
+               event_date_precision, event_date_rule, event_mode, event_tense,
+               place_name, country_iso3, lat, lon, geonames_id, place_rule
         from stg_events
     """,
 }

@@ -218,6 +218,15 @@ MIGRATIONS: list[str] = [
     alter table fct_events add column event_mode varchar;
     alter table fct_events add column event_tense varchar;
     """,
+    """
+    -- where each event happened, resolved, and which evidence placed it
+    alter table fct_events add column place_name varchar;
+    alter table fct_events add column country_iso3 varchar;
+    alter table fct_events add column lat double;
+    alter table fct_events add column lon double;
+    alter table fct_events add column geonames_id bigint;
+    alter table fct_events add column place_rule varchar;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
