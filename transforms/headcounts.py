@@ -96,8 +96,22 @@ def _as_count(value: float) -> int | None:
     return int(value)
 
 
+_FIRST_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _vague_first_words(lex: Lexicon) -> frozenset[str]:
+    """First words of the vague amounts ("dozens", "a few", "scores of"), per lexicon."""
+    if id(lex) not in _FIRST_WORDS:
+        _FIRST_WORDS[id(lex)] = frozenset(words[0] for words in lex.vague)
+    return _FIRST_WORDS[id(lex)]
+
+
 def _amount_at(doc: Doc, i: int, lex: Lexicon) -> Amount | None:
     """Return the amount starting at token i, with its qualifier, or None."""
+    tok = doc[i]
+    if tok.lower_ not in _vague_first_words(lex) and not tok.like_num \
+            and not any(c.isdigit() for c in tok.text):
+        return None  # cheap exit: most tokens start no amount
     words = [t.lower_ for t in doc[i:i + 6]]
     vague = lex.vague_at(words)
     if vague is not None and (i == 0 or not doc[i - 1].like_num):
