@@ -10,49 +10,34 @@ __all__ = ["refresh_dims"]
 
 # Names are grouped case-insensitively; the most frequent spelling becomes the display name.
 # Cross-article identity beyond exact names (aliases, transliterations) is the actors work.
+def _named_entity_dim(table: str, id_column: str, label: str) -> str:
+    """SQL rebuilding a people/organisations dimension from published mentions of `label`."""
+    return f"""
+        insert into {table}
+        with mentions as (
+            select fct_mentions.*, raw_articles.published_date
+            from fct_mentions
+            join raw_articles using (article_id)
+            where label = '{label}'
+        ),
+        final as (
+            select
+                substr(md5(lower(entity_name)), 1, 16) as {id_column},
+                mode(entity_name) as name,
+                count(*) as mention_count,
+                count(distinct article_id) as article_count,
+                min(published_date) as first_seen_date,
+                max(published_date) as last_seen_date
+            from mentions
+            group by lower(entity_name)
+        )
+        select * from final
+    """
+
+
 DIM_SQL = {
-    "dim_people": """
-        insert into dim_people
-        with mentions as (
-            select fct_mentions.*, raw_articles.published_date
-            from fct_mentions
-            join raw_articles using (article_id)
-            where label = 'PERSON'
-        ),
-        final as (
-            select
-                substr(md5(lower(entity_name)), 1, 16) as person_id,
-                mode(entity_name) as name,
-                count(*) as mention_count,
-                count(distinct article_id) as article_count,
-                min(published_date) as first_seen_date,
-                max(published_date) as last_seen_date
-            from mentions
-            group by lower(entity_name)
-        )
-        select * from final
-    """,
-    "dim_organizations": """
-        insert into dim_organizations
-        with mentions as (
-            select fct_mentions.*, raw_articles.published_date
-            from fct_mentions
-            join raw_articles using (article_id)
-            where label = 'ORG'
-        ),
-        final as (
-            select
-                substr(md5(lower(entity_name)), 1, 16) as organization_id,
-                mode(entity_name) as name,
-                count(*) as mention_count,
-                count(distinct article_id) as article_count,
-                min(published_date) as first_seen_date,
-                max(published_date) as last_seen_date
-            from mentions
-            group by lower(entity_name)
-        )
-        select * from final
-    """,
+    "dim_people": _named_entity_dim("dim_people", "person_id", "PERSON"),
+    "dim_organizations": _named_entity_dim("dim_organizations", "organization_id", "ORG"),
     "dim_places": """
         insert into dim_places
         with mentions as (
