@@ -6,6 +6,9 @@ import time
 
 import pytest
 
+from evaluation.geoparsing import haversine_km
+from transforms.place_points import bbox_centre, main_landmass_centroid
+
 from transforms.gazetteer import demonym_country, demonym_place, load_gazetteer
 from transforms.place_names import load_jsonl, normalize, strip_type_words
 
@@ -101,7 +104,50 @@ def test_demonyms_are_not_place_names(gaz):
 
 
 @pytest.mark.parametrize("name", ["place_countries.jsonl", "place_admin1.jsonl",
-                                  "place_aliases.jsonl", "regions.jsonl", "place_words.jsonl"])
+                                  "place_admin2.jsonl", "place_aliases.jsonl", "regions.jsonl",
+                                  "place_words.jsonl"])
 def test_data_files_have_unique_ids(name):
     ids = [row["id"] for row in load_jsonl(name)]
     assert ids and len(ids) == len(set(ids))
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return haversine_km(a[0], a[1], b[0], b[1])
+
+
+@pytest.mark.parametrize(("text", "feature", "inland_point"), [
+    # Country points are the centre of the main landmass, not a rounded factbook figure or a
+    # point dragged by Alaska and Hawaii; the reference points are well-known geographic centres.
+    ("United States", "country", (39.83, -98.58)),   # Lebanon, Kansas
+    ("Australia", "country", (-25.61, 134.35)),      # Lambert Gravitational Centre
+    # Subdivision points follow the area, not the towns along the coast.
+    ("Queensland", "admin1", (-20.9, 142.7)),
+    ("Texas", "admin1", (31.3, -99.3)),
+])
+def test_area_points_sit_near_the_geographic_centre(gaz, text, feature, inland_point):
+    place = next(p for p in gaz.lookup(text) if p.feature == feature)
+    assert _km((place.lat, place.lon), inland_point) < 400
+
+
+def test_overseas_territories_do_not_move_a_country(gaz):
+    france = gaz.countries["FRA"]
+    assert 43 < france.lat < 49 and -2 < france.lon < 7
+
+
+def test_second_level_units_are_a_fallback_only(gaz):
+    assert all(p.feature != "region" or p.place_id.startswith("region") for p in gaz.lookup("Suffolk"))
+    units = gaz.lookup_admin2("Suffolk")
+    assert any(u.country_iso3 == "GBR" and u.admin1 == "GB-ENG" for u in units)
+    assert all(u.feature == "region" and u.lat is not None for u in units)
+
+
+def test_bbox_centre_crosses_the_antimeridian():
+    lat, lon = bbox_centre([(52.0, 178.0), (60.0, -170.0)])
+    assert lat == 56.0 and (lon > 178.0 or lon < -170.0)
+
+
+def test_main_landmass_centroid_ignores_far_islands():
+    square = [(0.0, 0.0), (0.0, 10.0), (10.0, 10.0), (10.0, 0.0), (0.0, 0.0)]  # clockwise
+    far_isle = [(100.0, 0.0), (100.0, 1.0), (101.0, 1.0), (101.0, 0.0), (100.0, 0.0)]
+    lat, lon = main_landmass_centroid([square, far_isle])
+    assert abs(lat - 5.0) < 0.1 and abs(lon - 5.0) < 0.1

@@ -163,3 +163,51 @@ def test_unknown_place_is_kept_unresolved(nlp):
 def test_sentence_index(nlp):
     places = places_of(nlp, "Rain fell in Kenya. Then it snowed in Norway.")
     assert [(p["text"], p["sentence"]) for p in places] == [("Kenya", 0), ("Norway", 1)]
+
+
+def test_county_in_a_british_story_stays_in_britain(nlp):
+    text = ("Vets in England culled 3,000 turkeys after bird flu reached a farm in Suffolk. "
+            "The British government said the farm near Ipswich would stay closed.")
+    place = by_text(places_of(nlp, text))["Suffolk"]
+    assert place["country_iso3"] == "GBR" and place["admin1"] == "GB-ENG"
+    assert 51.5 < place["lat"] < 53 and 0 < place["lon"] < 2
+
+
+def test_county_named_with_its_parent(nlp):
+    place = by_text(places_of(nlp, "Foot-and-mouth disease was found at a farm in Surrey, England."))
+    assert place["Surrey"]["country_iso3"] == "GBR"
+
+
+def test_town_missing_from_the_gazetteer_takes_its_named_state(nlp):
+    text = "Floods closed the only bridge out of Tinyhollow, Vermont on Monday."
+    doc = nlp(text)
+    doc.ents = [Span(doc, 7, 8, label="GPE"), Span(doc, 9, 10, label="GPE")]
+    PlaceResolver(repair=False)(doc)
+    place = by_text(doc._.places)["Tinyhollow"]
+    assert (place["admin1"], place["precision"]) == ("US-VT", "admin1")
+
+
+@pytest.mark.parametrize("text", [
+    "Officials in Ohio, Oregon, Utah and Washington reported new salmonella cases.",
+    "The first case was found in the state of Washington last December.",
+    "Apple growers in Washington state expect a smaller harvest.",
+])
+def test_washington_the_state(nlp, text):
+    place = by_text(places_of(nlp, text))["Washington"]
+    assert (place["feature"], place["admin1"]) == ("admin1", "US-WA")
+
+
+def test_washington_the_city(nlp):
+    place = by_text(places_of(nlp, "The senator flew back to Washington, D.C. for the vote."))
+    assert (place["Washington"]["feature"], place["Washington"]["admin1"]) == ("city", "US.DC")
+
+
+def test_states_listed_together_stay_states(nlp):
+    places = by_text(places_of(nlp, "Storms hit Kansas, Missouri, Oregon and Wyoming overnight."))
+    assert {places[name]["feature"] for name in ("Missouri", "Oregon", "Wyoming")} == {"admin1"}
+
+
+def test_countries_listed_together_stay_themselves(nlp):
+    places = by_text(places_of(nlp, "Cases were confirmed in Greece, Bulgaria, Italy and Austria."))
+    assert [places[n]["country_iso3"] for n in ("Greece", "Bulgaria", "Italy", "Austria")] == \
+        ["GRC", "BGR", "ITA", "AUT"]

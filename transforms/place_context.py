@@ -7,14 +7,15 @@ from spacy.tokens import Doc
 from transforms.gazetteer import Gazetteer, Place
 from transforms.place_names import place_words
 
-__all__ = ["after_parent", "collective_cue", "in_place_list", "possessive_parent",
-           "preposition_cue", "type_cue"]
+__all__ = ["after_parent", "collective_cue", "in_place_list", "list_neighbours",
+           "possessive_parent", "preposition_cue", "type_cue"]
 
 PARENT_FEATURES = frozenset({"country", "admin1"})
 _LIST_GLUE = frozenset({",", "and", "or", "&"})
 _MAX_SCAN = 12
 #: "member states of X" names countries, not subdivisions.
 _NOT_AFTER_OF = frozenset({"state", "states", "territory", "territories"})
+_ONE_UNIT_OF = frozenset({"state", "territory"})
 
 
 def _is_name_token(token) -> bool:
@@ -42,6 +43,8 @@ def type_cue(doc: Doc, start: int, end: int) -> str | None:
         before = doc[start - 2].lower_
         if before in words["admin1_type"] and before not in _NOT_AFTER_OF:
             return "admin1"
+        if before in _ONE_UNIT_OF and start >= 3 and doc[start - 3].lower_ == "the":
+            return "admin1"  # "the state of Washington" (but "member states of X" names countries)
         if before in words["city_type"] and before != "capital":  # "capital of X" names a country
             return "city"
     return None
@@ -105,3 +108,17 @@ def in_place_list(doc: Doc, start: int, end: int, place_starts: set[int],
 def collective_cue(doc: Doc, end: int) -> bool:
     """Tell whether the span modifies a collective place noun ("Central Asian countries")."""
     return end < len(doc) and doc[end].lower_ in place_words()["collective_place"]
+
+
+def list_neighbours(doc: Doc, spans: list[tuple[int, int]]) -> list[list[int]]:
+    """Return, for each (start, end) span in order, the indexes of the spans listed with it.
+
+    Two spans are neighbours when only list glue separates them ("Ohio, Oregon and Utah").
+    """
+    neighbours: list[list[int]] = [[] for _ in spans]
+    for i in range(1, len(spans)):
+        between = doc[spans[i - 1][1]:spans[i][0]]
+        if 0 < len(between) <= 2 and all(t.lower_ in _LIST_GLUE for t in between):
+            neighbours[i].append(i - 1)
+            neighbours[i - 1].append(i)
+    return neighbours

@@ -8,7 +8,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span
 
 from transforms.gazetteer import Gazetteer, Place
-from transforms.place_context import after_parent, possessive_parent, type_cue
+from transforms.place_context import after_parent, list_neighbours, possessive_parent, type_cue
 from transforms.place_names import normalize, strip_type_words
 from transforms.place_recognize import PLACE_LABELS
 
@@ -73,6 +73,66 @@ def _best(places: list[Place], cue: str | None, parents: list[Place], context: C
     return max(places, key=lambda place: _score(place, cue, parents, context))
 
 
+def _list_cue(places: list[Place], neighbours: list[Place | None]) -> str | None:
+    """Return "admin1" when the mention is listed among subdivisions ("Ohio, Oregon and Utah")."""
+    kinds = [n.feature for n in neighbours if n is not None]
+    if kinds and all(kind == "admin1" for kind in kinds) and any(p.feature == "admin1" for p in places):
+        return "admin1"
+    return None
+
+
+def _restated(doc: Doc, mentions: list[Span], first: list[Place | None], i: int,
+              places: list[Place]) -> Place | None:
+    """Return the candidate the next name restates after a comma ("Washington, D.C."), if any."""
+    if i + 1 >= len(mentions) or first[i + 1] is None:
+        return None
+    between = doc[mentions[i].end:mentions[i + 1].start]
+    if len(between) != 1 or between[0].text != ",":
+        return None
+    return next((p for p in places if p.place_id == first[i + 1].place_id), None)
+
+
+def _in_parent(parent: Place, place: Place) -> bool:
+    if parent.feature == "country":
+        return place.country_iso3 == parent.country_iso3
+    return place.admin1 == parent.admin1
+
+
+def _fallback(ent: Span, chosen: Place | None, parents: list[Place], context: Counter,
+              gaz: Gazetteer, listed: bool = False) -> Place | None:
+    """Return a better entry when the chosen one contradicts the article's own geography.
+
+    Only towns give way (and mentions with no entry at all). A named parent that holds no
+    candidate ("Suffolk, England") resolves the town to a second-level unit inside the parent;
+    when there is none, an unknown name or a town from a country the article never names takes
+    the parent subdivision itself ("Stroud, Ontario": its precision says how coarse), unless the
+    mention is an item of a list (`listed`: "Anhui, Guangxi, Hainan"). Without a parent, a
+    town in a country the article never names gives way to a second-level unit of a country it
+    does name ("a farm in Suffolk" in a British story).
+    """
+    if chosen is not None and chosen.feature != "city":
+        return None
+    foreign = chosen is None or context.get(chosen.country_iso3, 0) == 0
+    if parents:
+        if chosen is not None and any(_contains(parent, chosen) for parent in parents):
+            return None
+        inside = [unit for unit in gaz.lookup_admin2(ent.text)
+                  if any(_in_parent(parent, unit) for parent in parents)]
+        if inside:
+            return inside[0]
+        named = [parent for parent in parents if parent.feature == "admin1"
+                 and context.get(parent.country_iso3, 0) > 0]
+        if not (foreign and named and not listed):
+            return None  # a country is too coarse a stand-in for a town; "X, Y, Z" is a list
+        return max(named, key=lambda parent: context[parent.country_iso3])
+    if not context or not foreign:
+        return None
+    units = [unit for unit in gaz.lookup_admin2(ent.text) if context.get(unit.country_iso3, 0) > 0]
+    if not units:
+        return None
+    return max(units, key=lambda unit: (context[unit.country_iso3], context.get(unit.admin1, 0)))
+
+
 def place_record(ent: Span, place: Place | None, sentence: int) -> dict:
     """Build the public place dict for one mention (nulls and "unresolved" when unknown)."""
     record = {"start": ent.start_char, "end": ent.end_char, "text": ent.text, "name": None,
@@ -109,14 +169,22 @@ def resolve_places(doc: Doc, gaz: Gazetteer) -> list[dict]:
             if place.feature == "admin1" and place.admin1:
                 found.add(place.admin1)
     starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    neighbours = list_neighbours(doc, [(ent.start, ent.end) for ent in mentions])
     records = []
-    for ent, places, cue, parent, chosen in zip(mentions, options, cues, parents, first,
-                                                strict=True):
-        if len(places) > 1:
-            own = normalize(ent.text)
-            context = Counter(code for text, found in by_text.items() if text != own
-                              for code in found)
+    for i, (ent, places, cue, parent) in enumerate(zip(mentions, options, cues, parents,
+                                                      strict=True)):
+        own = normalize(ent.text)
+        context = Counter(code for text, found in by_text.items() if text != own
+                          for code in found)
+        chosen = first[i]
+        restated = _restated(doc, mentions, first, i, places)
+        if restated is not None:
+            chosen = restated
+        elif len(places) > 1:
+            cue = cue or _list_cue(places, [first[j] for j in neighbours[i]])
             chosen = _best(places, cue, parent, context)
+        listed = any(j < i for j in neighbours[i])
+        chosen = _fallback(ent, chosen, parent, context, gaz, listed) or chosen
         sentence = max(bisect.bisect_right(starts, ent.start_char) - 1, 0)
         records.append(place_record(ent, chosen, sentence))
     return records
