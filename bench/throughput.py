@@ -1,4 +1,4 @@
-"""Measure articles per second: raw spaCy vs newsdesk extraction vs the end-to-end ingest.
+"""Measure articles per second: raw spaCy vs newsdesk extraction vs validation vs ingest.
 
 All three run in one process over the same texts, after a warm-up, and are reported as ratios
 against the raw `nlp.pipe` baseline, so the figures are comparable across machines.
@@ -124,6 +124,22 @@ def bench_extract(articles: list[Article], repeat: int) -> Timing:
                  lambda: extract_batch(articles, nlp), repeat)
 
 
+def bench_validate(articles: list[Article], repeat: int) -> Timing:
+    """Time the quality gate alone: validate_batch on the staged frames of the same articles.
+
+    One call, as the flow makes one per batch (its default batch holds 256 articles).
+    """
+    import expectations
+    import warehouse
+
+    records = extract_batch(articles, load_nlp())
+    frames = warehouse.stage_frames(articles, records, "bench")
+    warm = warehouse.stage_frames(articles[:8], records[:8], "warm-up")
+    expectations.validate_batch(warm, "warm-up")  # builds the GX context once
+    return timed("(v) validate_batch (GX)", len(articles),
+                 lambda: expectations.validate_batch(frames, "bench"), repeat)
+
+
 def bench_ingest(paths: list[Path], warmup: list[Article], count: int, folder: Path) -> Timing:
     """Time the end-to-end ingest flow into a fresh DuckDB file, if the flow exists yet.
 
@@ -204,11 +220,16 @@ def main(argv: list[str] | None = None) -> int:
               "before each step\n")
         raw = bench_raw(texts, name, args.repeat)
         extract = bench_extract(articles, args.repeat)
+        validate = bench_validate(articles, args.repeat)
         ingest = bench_ingest([corpus], articles[:WARMUP_ARTICLES // 4], len(articles), folder)
-        print(format_table([raw, extract, ingest], raw))
+        print(format_table([raw, extract, validate, ingest], raw))
         for timing, label in ((extract, "(b)/(a)"), (ingest, "(c)/(a)")):
             ratio = f"{timing.rate / raw.rate:.2f}" if timing.rate and raw.rate else "n/a"
             print(f"{label} throughput ratio: {ratio}")
+        if validate.seconds and extract.seconds:
+            print(f"validation/extraction time ratio: {validate.seconds / extract.seconds:.2f} "
+                  f"(validate_batch {validate.seconds:.2f} s, extract_batch "
+                  f"{extract.seconds:.2f} s, same {len(articles)} articles)")
     return 0
 
 

@@ -84,6 +84,8 @@ EVENT_DATE_RULES = ("clause", "sentence", "publication", "unresolved")
 _IN_BATCH = "True when article_id is one of the batch's stg_articles ids"
 _MAX_DATE = "published_date + 1 day, or today + 1 day when published_date is unknown"
 _MAX_YEAR = "31 Dec of the publication year + 5 (or of this year + 5 when it is unknown)"
+_PLACE_MENTIONED = ("True when place is null, or is the text of a PLACE mention of the same"
+                    " article in this batch (true for every row when stg_mentions is absent)")
 
 #: Columns validate.py derives before validating (never provided by the stager).
 HELPER_COLUMNS: dict[str, dict[str, str]] = {
@@ -96,7 +98,7 @@ HELPER_COLUMNS: dict[str, dict[str, str]] = {
         "are_counts_whole": "True when low and high are each null or a whole number",
     },
     "stg_events": {"is_article_in_batch": _IN_BATCH, "max_plausible_date": _MAX_DATE,
-                   "max_possible_date": _MAX_YEAR},
+                   "max_possible_date": _MAX_YEAR, "is_place_mentioned": _PLACE_MENTIONED},
 }
 
 
@@ -468,6 +470,17 @@ def events_suite(check_parent: bool = True) -> gx.ExpectationSuite:
             gxe.ExpectColumnValuesToNotBeNull(
                 column="actor1",
                 meta=_meta("An event without a source actor is much less useful.", WARNING),
+            ),
+            # The events -> places foreign key. Actors get no such check: by contract actor1
+            # and actor2 may be plain noun phrases ("union leaders") that are not mentions.
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_place_mentioned",
+                value_set=[True],
+                meta=_meta(
+                    "An event's place should be one of its article's place mentions; one that is"
+                    " not was linked to the wrong text and will not join to the map.",
+                    WARNING,
+                ),
             ),
         ],
     )

@@ -44,6 +44,7 @@ _HELPER_SOURCES = {
     "max_plausible_date": ("published_date",),
     "max_possible_date": ("published_date",),
     "are_counts_whole": ("low", "high"),
+    "is_place_mentioned": ("place",),
 }
 RESULT_KEYS = (
     "run_id", "suite", "expectation", "column", "severity", "success", "unexpected_count",
@@ -149,6 +150,7 @@ def validate_batch(
     if articles is not None and "article_id" in articles.columns:
         article_ids = {i for i in articles["article_id"] if not _is_missing(i)}
     suites = build_suites(check_parent=article_ids is not None, today=today)
+    place_mentions = _place_mentions(frames.get("stg_mentions"), article_ids)
 
     validator = get_validator()
     failed: dict[str, pd.DataFrame] = {}
@@ -159,7 +161,7 @@ def validate_batch(
         for table, frame in frames.items():
             if frame is None:
                 continue
-            prepared = _prepare(table, frame, today, article_ids)
+            prepared = _prepare(table, frame, today, article_ids, place_mentions)
             key = TABLE_KEYS[table]
             batch = validator.batch_definition(table).get_batch(
                 batch_parameters={"dataframe": prepared}
@@ -189,8 +191,40 @@ def _years_later(day: dt.date, years: int) -> dt.date:
     return dt.date(day.year + years, 12, 31)
 
 
+def _place_key(text: Any) -> str | None:
+    return None if _is_missing(text) else " ".join(str(text).split()).casefold()
+
+
+def _place_mentions(
+    mentions: pd.DataFrame | None, article_ids: set | None
+) -> tuple[set, set] | None:
+    """Return ({(article_id, place text)}, {orphan place texts}) from staged mentions.
+
+    A mention whose article is missing or not in the batch already fails its own check; its
+    text counts for every article, so one broken mention is reported once, not twice.
+    None when the batch has no mentions frame (the check then passes every row).
+    """
+    if mentions is None or "label" not in mentions.columns or "mention_text" not in mentions:
+        return None
+    places = mentions[mentions["label"] == "PLACE"]
+    linked, orphans = set(), set()
+    for article_id, text in zip(_column(places, "article_id"), places["mention_text"]):
+        key = _place_key(text)
+        if key is None:
+            continue
+        if _is_missing(article_id) or (article_ids is not None and article_id not in article_ids):
+            orphans.add(key)
+        else:
+            linked.add((article_id, key))
+    return linked, orphans
+
+
 def _prepare(
-    table: str, frame: pd.DataFrame, today: dt.date, article_ids: set | None
+    table: str,
+    frame: pd.DataFrame,
+    today: dt.date,
+    article_ids: set | None,
+    place_mentions: tuple[set, set] | None = None,
 ) -> pd.DataFrame:
     """Return a copy with dates normalised, nullable numbers as floats and helper columns added."""
     prepared = frame.reset_index(drop=True).copy()
@@ -238,6 +272,21 @@ def _prepare(
             [
                 _is_whole(low) and _is_whole(high)
                 for low, high in zip(_column(prepared, "low"), _column(prepared, "high"))
+            ],
+            index=prepared.index,
+            dtype=bool,
+        )
+    if "is_place_mentioned" in helpers:
+        linked, orphans = place_mentions or (set(), set())
+        prepared["is_place_mentioned"] = pd.Series(
+            [
+                place_mentions is None
+                or (key := _place_key(place)) is None
+                or key in orphans
+                or (article_id, key) in linked
+                for article_id, place in zip(
+                    _column(prepared, "article_id"), _column(prepared, "place")
+                )
             ],
             index=prepared.index,
             dtype=bool,

@@ -1,4 +1,4 @@
-"""The `newsdesk` command line: run, extract, sql, eval, serve, quarantine."""
+"""The `newsdesk` command line: run, extract, sql, report, eval, serve, quarantine."""
 
 from __future__ import annotations
 
@@ -147,6 +147,30 @@ def sql(
     for row in rows:
         table.add_row(*["" if v is None else str(v) for v in row])
     Console().print(table)
+
+
+@app.command()
+def report(
+    db: Path = typer.Option(warehouse.DEFAULT_DB_PATH, "--db", help=DB_HELP),
+    output: Path = typer.Option(Path("data/reports/newsdesk.html"), "-o", "--output",
+                                help="HTML file to write (one self-contained page)."),
+) -> None:
+    """Write one self-contained HTML report: runs, events, map, actors, headcounts, checks.
+
+    The page needs no network to open: scripts, styles, data and the world map are inlined.
+
+    Example: newsdesk report --db data/newsdesk.duckdb -o data/reports/newsdesk.html
+    """
+    if not db.exists():
+        console.print(f"[red]error:[/red] no warehouse at {db}; run `newsdesk run` first")
+        raise typer.Exit(EXIT_INPUT_ERROR)
+    from expectations.report import write_report_page
+    from warehouse.report_queries import report_frames
+
+    with warehouse.connect(db, read_only=True) as con:
+        frames = report_frames(con)
+    path = write_report_page(frames, output, source=str(db))
+    Console().print(f"report: {path}")
 
 
 @app.command("eval")

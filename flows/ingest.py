@@ -27,6 +27,8 @@ __all__ = ["DEFAULT_BATCH_SIZE", "RunSummary", "ingest_articles", "run_ingest", 
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_REPORT_DIR = "data/reports"
+#: Rejected inputs and notes named one by one in the run log before a summary line.
+MAX_LOGGED_INPUTS = 100
 
 #: Called with (articles_done, articles_total) after each batch; the CLI sets a progress bar.
 _progress: Callable[[int, int], None] | None = None
@@ -93,50 +95,87 @@ def ingest_articles(paths: list[str], db_path: str = str(warehouse.DEFAULT_DB_PA
     logger = get_run_logger()
     run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     summary = RunSummary(run_id=run_id, db_path=db_path)
-    with warehouse.connect(db_path) as con:
-        warehouse.start_run(con, run_id, [str(p) for p in paths], flow_run.get_id(), _versions())
-    try:
-        read = read_articles(paths)
-        rejected_inputs = len(read.rejects)
-        summary.articles_in = len(read.articles) + rejected_inputs + read.duplicates
-        summary.articles_duplicate = read.duplicates
-        new = select_new_articles(db_path, run_id, read)
-        summary.articles_new = len(new)
-        summary.articles_already_loaded = len(read.articles) - len(new)
-        summary.articles_quarantined = rejected_inputs
-        logger.info("%d articles in (%d new, %d already loaded, %d duplicates, %d unreadable)",
-                    summary.articles_in, len(new), summary.articles_already_loaded,
-                    read.duplicates, rejected_inputs)
-        results: list[dict] = []
-        for batch_index, start in enumerate(range(0, len(new), batch_size)):
-            batch = new[start:start + batch_size]
-            records = extract_batch(batch, batch_index)
-            frames, validation = validate_batch(batch, records, run_id, batch_index)
-            counts = publish_batch(db_path, run_id, batch_index, frames, validation)
-            results.extend(validation.results)
-            for table, n in counts.published.items():
-                summary.published[table] = summary.published.get(table, 0) + n
-            summary.articles_loaded += counts.published.get("raw_articles", 0)
-            summary.articles_quarantined += counts.quarantined_articles
-            summary.rows_quarantined += counts.quarantined_rows
-            logger.info("batch %d: %d articles, %d rows quarantined", batch_index, len(batch),
-                        counts.quarantined_rows)
-            if _progress:
-                _progress(start + len(batch), len(new))
-        summary.rows_quarantined += rejected_inputs
-        summary.checks_evaluated = len(results)
-        summary.checks_passed = sum(1 for r in results if r["success"])
-        summary.report_path = write_report(report_dir, run_id, results)
-        summary.status = "completed"
-    except BaseException as exc:
-        summary.status = "failed"
+    versions = _versions()
+    # Held from before this run is recorded as 'running' until its outcome is recorded, so a
+    # run that finds no other holder knows leftover 'running' rows are from killed processes.
+    with warehouse.hold_run_lock(db_path) as run_lock:
         with warehouse.connect(db_path) as con:
-            warehouse.finish_run(con, run_id, "failed",
-                                 {**_run_counts(summary), "error_message": str(exc)[:2000]})
-        raise
-    with warehouse.connect(db_path) as con:
-        warehouse.finish_run(con, run_id, "completed", _run_counts(summary))
+            abandoned = warehouse.abandon_stale_runs(con) if run_lock.no_other_runs else []
+            warehouse.start_run(con, run_id, [str(p) for p in paths], flow_run.get_id(),
+                                versions)
+        if abandoned:
+            logger.warning("marked %d run(s) left 'running' by a killed process as abandoned: "
+                           "%s; their articles load now", len(abandoned), ", ".join(abandoned))
+        try:
+            _ingest(summary, paths, db_path, report_dir, batch_size)
+            summary.status = "completed"
+        except BaseException as exc:
+            summary.status = "failed"
+            with warehouse.connect(db_path) as con:
+                warehouse.finish_run(con, run_id, "failed",
+                                     {**_run_counts(summary), "error_message": str(exc)[:2000]})
+            raise
+        with warehouse.connect(db_path) as con:
+            warehouse.finish_run(con, run_id, "completed", _run_counts(summary))
     return summary.to_dict()
+
+
+def _log_inputs(logger, read) -> None:
+    """Name every rejected input and every note (duplicate, HTML converted), up to a cap."""
+    messages = [(logger.warning, "input rejected (quarantined): %s", r) for r in read.rejects]
+    messages += [(logger.info, "input note: %s", note) for note in read.notes]
+    for log, template, item in messages[:MAX_LOGGED_INPUTS]:
+        log(template, item)
+    if len(messages) > MAX_LOGGED_INPUTS:
+        logger.warning("... and %d more input messages; see `newsdesk quarantine list`",
+                       len(messages) - MAX_LOGGED_INPUTS)
+
+
+def _ingest(summary: RunSummary, paths: list[str], db_path: str, report_dir: str,
+            batch_size: int) -> None:
+    """Read, skip known, then extract, validate and publish batch by batch, filling `summary`."""
+    logger = get_run_logger()
+    run_id = summary.run_id
+    read = read_articles(paths)
+    _log_inputs(logger, read)
+    rejected_inputs = len(read.rejects)
+    summary.articles_in = len(read.articles) + rejected_inputs + read.duplicates
+    summary.articles_duplicate = read.duplicates
+    new = select_new_articles(db_path, run_id, read)
+    summary.articles_new = len(new)
+    summary.articles_already_loaded = len(read.articles) - len(new)
+    summary.articles_quarantined = rejected_inputs
+    logger.info("%d articles in (%d new, %d already loaded, %d duplicates, %d unreadable)",
+                summary.articles_in, len(new), summary.articles_already_loaded,
+                read.duplicates, rejected_inputs)
+    results: list[dict] = []
+    for batch_index, start in enumerate(range(0, len(new), batch_size)):
+        batch = new[start:start + batch_size]
+        records = extract_batch(batch, batch_index)
+        frames, validation = validate_batch(batch, records, run_id, batch_index)
+        counts = publish_batch(db_path, run_id, batch_index, frames, validation)
+        results.extend(validation.results)
+        for table, n in counts.published.items():
+            summary.published[table] = summary.published.get(table, 0) + n
+        loaded = counts.published.get("raw_articles", 0)
+        # Neither loaded nor quarantined: another run published them since we selected them.
+        raced = len(batch) - loaded - counts.quarantined_articles
+        if raced > 0:
+            summary.articles_new -= raced
+            summary.articles_already_loaded += raced
+            logger.info("batch %d: %d articles were loaded by a concurrent run meanwhile",
+                        batch_index, raced)
+        summary.articles_loaded += loaded
+        summary.articles_quarantined += counts.quarantined_articles
+        summary.rows_quarantined += counts.quarantined_rows
+        logger.info("batch %d: %d articles, %d rows quarantined", batch_index, len(batch),
+                    counts.quarantined_rows)
+        if _progress:
+            _progress(start + len(batch), len(new))
+    summary.rows_quarantined += rejected_inputs
+    summary.checks_evaluated = len(results)
+    summary.checks_passed = sum(1 for r in results if r["success"])
+    summary.report_path = write_report(report_dir, run_id, results)
 
 
 def run_ingest(paths: list[str | Path], db_path: str | Path = warehouse.DEFAULT_DB_PATH,

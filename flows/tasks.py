@@ -39,6 +39,7 @@ def select_new_articles(db_path: str, run_id: str, read: ReadResult) -> list[Art
 @task(name="extract_batch", cache_policy=NONE, task_run_name="extract_batch-{batch_index}")
 def extract_batch(articles: list[Article], batch_index: int) -> list[dict]:
     """Run the spaCy pipeline and the newsdesk extractors over one batch."""
+    warehouse.pause_point("extract", batch_index)  # crash tests only; inert unless set
     return extract_articles(articles)
 
 

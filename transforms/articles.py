@@ -12,13 +12,21 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from transforms.dates import dateline_date
+from transforms.input_checks import (
+    future_date_problem,
+    html_to_text,
+    language_problem,
+    looks_like_html,
+)
 
 __all__ = [
     "Article",
+    "InputNote",
     "RejectedInput",
     "ReadResult",
     "article_id_for",
@@ -26,6 +34,7 @@ __all__ = [
     "parse_published",
     "read_inputs",
     "MAX_ARTICLE_CHARS",
+    "MAX_RECORD_BYTES",
 ]
 
 #: Articles longer than this are rejected: no news article is 2 million characters, and spaCy's
@@ -33,9 +42,15 @@ __all__ = [
 MAX_ARTICLE_CHARS = 1_000_000
 #: Raw payloads kept in quarantine are cut to this size so a 20 MB binary cannot bloat the DB.
 MAX_KEPT_RAW_CHARS = 100_000
+#: A .txt/.json file or a JSONL line bigger than this is rejected without being read whole: an
+#: article of MAX_ARTICLE_CHARS characters takes at most 6 bytes a character (JSON "\\uXXXX").
+MAX_RECORD_BYTES = 6 * MAX_ARTICLE_CHARS + 4096
+#: A file with a NUL byte in its first 8 KiB is binary, not text.
+BINARY_SNIFF_BYTES = 8192
 
 SUPPORTED_SUFFIXES = {".jsonl", ".json", ".txt"}
-TXT_HEADER = re.compile(r"^(title|published|date|url|source|id)\s*:\s*(.*)$", re.IGNORECASE)
+TXT_HEADER = re.compile(r"^(title|published|date|url|source|id|language)\s*:\s*(.*)$",
+                        re.IGNORECASE)
 
 
 class InputError(ValueError):
@@ -74,14 +89,30 @@ class RejectedInput:
     raw: str
     source_id: str | None = None
 
+    def __str__(self) -> str:
+        return f"{_where(self.input_path, self.input_line)}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class InputNote:
+    """Something a reader should know about an input that was still read (or counted)."""
+
+    input_path: str
+    input_line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{_where(self.input_path, self.input_line)}: {self.message}"
+
 
 @dataclass
 class ReadResult:
-    """What `read_inputs` found: articles in input order, and the rejects."""
+    """What `read_inputs` found: articles in input order, the rejects, and notes."""
 
     articles: list[Article]
     rejects: list[RejectedInput]
     duplicates: int = 0
+    notes: list[InputNote] = field(default_factory=list)
 
 
 def normalise_text(text: str) -> str:
@@ -157,13 +188,14 @@ def article_from_record(
     )
 
 
-def _decode(data: bytes, path: Path) -> str:
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{path.name} looks binary (contains NUL bytes)")
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise InputError("looks binary (contains NUL bytes); expected UTF-8 text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path.name} is not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        raise InputError(f"is not valid UTF-8 ({exc.reason} at byte {exc.start}); "
+                         "re-save it as UTF-8") from exc
 
 
 def _records_from_txt(content: str) -> dict:
@@ -183,30 +215,54 @@ def _records_from_txt(content: str) -> dict:
     return record
 
 
-def _read_file(path: Path) -> Iterator[Article | RejectedInput]:
-    """Yield an Article or a RejectedInput for every record in one file."""
+def _head(path: Path) -> str:
+    """Return the start of a file for the quarantine payload, read without loading it all."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_KEPT_RAW_CHARS).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _read_file(path: Path) -> Iterator[Article | RejectedInput | InputNote]:
+    """Yield an Article, RejectedInput or InputNote for every record in one file."""
     where = str(path)
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            sniff = handle.read(BINARY_SNIFF_BYTES)
     except OSError as exc:
         yield RejectedInput(where, None, f"cannot read file: {exc.strerror}", "")
         return
-    if len(data) > MAX_ARTICLE_CHARS * 4 and path.suffix.lower() != ".jsonl":
-        yield RejectedInput(
-            where, None, f"file is {len(data):,} bytes, over the per-article limit", ""
-        )
+    if size == 0:
+        yield RejectedInput(where, None, "file is empty (0 bytes)", "")
         return
-    try:
-        content = _decode(data, path)
-    except InputError as exc:
-        yield RejectedInput(where, None, str(exc), data[:MAX_KEPT_RAW_CHARS].decode("latin-1"))
+    if b"\x00" in sniff:
+        yield RejectedInput(where, None, "file looks binary (contains NUL bytes); expected "
+                            "UTF-8 text", sniff[:MAX_KEPT_RAW_CHARS].decode("latin-1"))
         return
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        for line_no, line in enumerate(content.splitlines(), start=1):
-            if line.strip():
-                yield _parse_json_record(line, where, line_no)
-    elif suffix == ".json":
+        yield from _read_jsonl(path, where)
+        return
+    if size > MAX_RECORD_BYTES:
+        # Checked before reading: a 20 MB file is never loaded into memory.
+        yield RejectedInput(where, None, f"file is {size:,} bytes, over the limit of "
+                            f"{MAX_RECORD_BYTES:,} for one {suffix} file (articles are at most "
+                            f"{MAX_ARTICLE_CHARS:,} characters); not read. Put large collections "
+                            "in a .jsonl file, one article per line", _head(path))
+        return
+    try:
+        data = path.read_bytes()
+        content = _decode(data)
+    except OSError as exc:
+        yield RejectedInput(where, None, f"cannot read file: {exc.strerror}", "")
+        return
+    except InputError as exc:
+        yield RejectedInput(where, None, f"file {exc}",
+                            data[:MAX_KEPT_RAW_CHARS].decode("utf-8", errors="replace"))
+        return
+    if suffix == ".json":
         try:
             payload = json.loads(content)
         except json.JSONDecodeError as exc:
@@ -215,27 +271,96 @@ def _read_file(path: Path) -> Iterator[Article | RejectedInput]:
             return
         items = payload if isinstance(payload, list) else [payload]
         for index, item in enumerate(items, start=1):
-            yield _article_or_reject(item, where, index, json.dumps(item, ensure_ascii=False))
+            yield from _admit(item, where, index, json.dumps(item, ensure_ascii=False))
     else:
-        yield _article_or_reject(_records_from_txt(content), where, None, content)
+        yield from _admit(_records_from_txt(content), where, None, content)
 
 
-def _parse_json_record(line: str, where: str, line_no: int) -> Article | RejectedInput:
+def _bounded_lines(handle: BinaryIO) -> Iterator[tuple[bytes, bool]]:
+    """Yield (line, is_too_long); a line over MAX_RECORD_BYTES yields only its head."""
+    while True:
+        line = handle.readline(MAX_RECORD_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+            while True:  # skip the rest of the line in bounded chunks
+                rest = handle.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield line[:MAX_KEPT_RAW_CHARS], True
+        else:
+            yield line, False
+
+
+def _read_jsonl(path: Path, where: str) -> Iterator[Article | RejectedInput | InputNote]:
+    """Stream a JSONL file line by line, so memory stays bounded by one line."""
+    records = 0
+    try:
+        with path.open("rb") as handle:
+            for line_no, (data, too_long) in enumerate(_bounded_lines(handle), start=1):
+                if too_long:
+                    records += 1
+                    yield RejectedInput(where, line_no, f"line is over {MAX_RECORD_BYTES:,} bytes "
+                                        f"(articles are at most {MAX_ARTICLE_CHARS:,} characters);"
+                                        " not read", data.decode("utf-8", errors="replace"))
+                    continue
+                if not data.strip():
+                    continue
+                records += 1
+                try:
+                    line = data.decode("utf-8-sig" if line_no == 1 else "utf-8")
+                except UnicodeDecodeError as exc:
+                    yield RejectedInput(
+                        where, line_no, f"line is not valid UTF-8 ({exc.reason} at byte "
+                        f"{exc.start} of the line); re-save the file as UTF-8",
+                        data[:MAX_KEPT_RAW_CHARS].decode("utf-8", errors="replace"))
+                    continue
+                yield from _parse_json_record(line, where, line_no)
+    except OSError as exc:
+        yield RejectedInput(where, None, f"cannot read file: {exc.strerror}", "")
+        return
+    if records == 0:
+        yield RejectedInput(where, None, "file has no records (only blank lines)", "")
+
+
+def _parse_json_record(line: str, where: str, line_no: int):
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
-        return RejectedInput(where, line_no, f"malformed JSON line: {exc.msg}",
-                             line[:MAX_KEPT_RAW_CHARS])
-    return _article_or_reject(item, where, line_no, line)
+        yield RejectedInput(where, line_no, f"malformed JSON line: {exc.msg}",
+                            line[:MAX_KEPT_RAW_CHARS])
+        return
+    yield from _admit(item, where, line_no, line)
 
 
-def _article_or_reject(item: object, where: str, line: int | None, raw: str):
+def _admit(item: object, where: str, line: int | None, raw: str):
+    """Yield the Article for one record, or its RejectedInput; HTML text is converted first.
+
+    Besides parsing (`article_from_record`), an article for the warehouse must have a
+    publication date that is not in the future and be in English (the model is English-only).
+    """
     try:
-        return article_from_record(item, where, line)  # type: ignore[arg-type]
+        if isinstance(item, dict) and isinstance(item.get("text"), str) \
+                and looks_like_html(item["text"]):
+            text = html_to_text(item["text"])
+            if not text.strip():
+                raise InputError("article text is HTML with no visible text")
+            item = {**item, "text": text}
+            yield InputNote(where, line, "HTML markup converted to text (tags, scripts and "
+                            "styles removed)")
+        article = article_from_record(item, where, line)  # type: ignore[arg-type]
+        problem = future_date_problem(article.published) or language_problem(
+            article.text, _optional_str(item, "language") or _optional_str(item, "lang"))
+        if problem:
+            raise InputError(problem)
+        if article.published is None:
+            yield InputNote(where, line, "no publication date (none given, no dateline): loaded,"
+                            " but relative dates and event dates stay unresolved")
+        yield article
     except InputError as exc:
         source_id = item.get("id") if isinstance(item, dict) else None
-        return RejectedInput(where, line, str(exc), raw[:MAX_KEPT_RAW_CHARS],
-                             str(source_id) if source_id is not None else None)
+        yield RejectedInput(where, line, str(exc), raw[:MAX_KEPT_RAW_CHARS],
+                            str(source_id) if source_id is not None else None)
 
 
 def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -253,7 +378,7 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 def read_inputs(paths: Iterable[str | Path]) -> ReadResult:
     """Read every article from the given paths; duplicates within the input are counted once."""
     result = ReadResult(articles=[], rejects=[])
-    seen: set[str] = set()
+    first_seen: dict[str, str] = {}
     for path in iter_input_files(paths):
         if not path.exists():
             result.rejects.append(RejectedInput(str(path), None, "no such file or folder", ""))
@@ -261,9 +386,19 @@ def read_inputs(paths: Iterable[str | Path]) -> ReadResult:
         for item in _read_file(path):
             if isinstance(item, RejectedInput):
                 result.rejects.append(item)
-            elif item.article_id in seen:
+            elif isinstance(item, InputNote):
+                result.notes.append(item)
+            elif item.article_id in first_seen:
                 result.duplicates += 1
+                result.notes.append(InputNote(
+                    item.input_path or "", item.input_line,
+                    f"exact duplicate of {first_seen[item.article_id]} (same normalised text); "
+                    "counted once"))
             else:
-                seen.add(item.article_id)
+                first_seen[item.article_id] = _where(item.input_path, item.input_line)
                 result.articles.append(item)
     return result
+
+
+def _where(path: str | None, line: int | None) -> str:
+    return f"{path}:{line}" if line is not None else str(path)

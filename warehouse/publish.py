@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from warehouse.dims import refresh_dims
+from warehouse.pause import pause_point
 from warehouse.staging import KEYS, STAGED_TABLES
 from warehouse.sql import run_sql
 
@@ -172,6 +173,7 @@ def publish_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch_index: int,
         refresh_dims(con)
         con.unregister("publish_errors")
         con.unregister("publish_warned")
+        pause_point("publish", batch_index)  # crash tests only; inert unless set
         run_sql(con, "commit")
     except Exception:
         run_sql(con, "rollback")

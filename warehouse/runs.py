@@ -11,7 +11,11 @@ import pandas as pd
 from warehouse.publish import QUARANTINE_COLUMNS, insert_quarantine
 from warehouse.sql import run_sql
 
-__all__ = ["finish_run", "known_article_ids", "quarantine_inputs", "start_run"]
+__all__ = ["abandon_stale_runs", "finish_run", "known_article_ids", "quarantine_inputs",
+           "start_run"]
+
+ABANDONED_MESSAGE = ("the process ended without recording an outcome (killed or crashed); its "
+                     "unfinished batch was rolled back and its articles are loaded by a later run")
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, input_paths: list[str],
@@ -32,6 +36,21 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str,
     run_sql(con, f"update ops_runs set finished_at = now(), status = ?"
                 f"{', ' + assignments if assignments else ''} where run_id = ?",
                 [status, *counts.values(), run_id])
+
+
+def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Mark every 'running' run as 'abandoned' and return their ids.
+
+    Call only when no run is alive (`warehouse.hold_run_lock(...).no_other_runs`).
+    """
+    stale = [row[0] for row in con.execute(
+        "select run_id from ops_runs where status = 'running' order by started_at").fetchall()]
+    if stale:
+        run_sql(con, """
+            update ops_runs set status = 'abandoned', finished_at = now(), error_message = ?
+            where status = 'running'
+        """, [ABANDONED_MESSAGE])
+    return stale
 
 
 def known_article_ids(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> set[str]:
