@@ -18,6 +18,13 @@ quarantine_app = typer.Typer(help="Inspect and release quarantined inputs and ro
 DB_OPTION = typer.Option(warehouse.DEFAULT_DB_PATH, "--db", help="DuckDB warehouse file.")
 
 
+def _require(db: Path) -> None:
+    """Exit 2 with a clear message when the warehouse file does not exist."""
+    if not db.exists():
+        Console(stderr=True).print(f"[red]error:[/red] no warehouse at {db}; run `newsdesk run` first")
+        raise typer.Exit(2)
+
+
 @quarantine_app.command("list")
 def list_command(
     db: Path = DB_OPTION,
@@ -29,6 +36,7 @@ def list_command(
 
     Example: newsdesk quarantine list --table stg_articles
     """
+    _require(db)
     with warehouse.connect(db, read_only=True) as con:
         frame = list_quarantine(con, all_rows, table, limit)
     out = Table("quarantine_id", "stage", "table", "check", "reason", "input", "released")
@@ -47,6 +55,7 @@ def show_command(quarantine_id: str = typer.Argument(..., help="Id from `quarant
 
     Example: newsdesk quarantine show input:1a2b3c4d5e6f7a8b
     """
+    _require(db)
     with warehouse.connect(db, read_only=True) as con:
         row = show_quarantine(con, quarantine_id)
     if row is None:
@@ -62,6 +71,7 @@ def release_command(quarantine_ids: list[str] = typer.Argument(..., help="Ids to
 
     Example: newsdesk quarantine release stg_articles:0123abcd4567ef89:expect_column_values_to_be_between(published_date)
     """
+    _require(db)
     with warehouse.connect(db) as con:
         count = release_quarantine(con, quarantine_ids)
     Console().print(f"released {count} row(s); rerun `newsdesk run` on the same input to re-submit")

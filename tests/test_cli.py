@@ -45,3 +45,14 @@ def test_sql_without_a_warehouse_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["sql", "select 1", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2
     assert "newsdesk run" in " ".join(result.output.split())
+
+
+def test_quarantine_commands_without_a_warehouse_are_clear_errors(tmp_path):
+    missing = str(tmp_path / "none.duckdb")
+    for args in (["quarantine", "list", "--db", missing],
+                 ["quarantine", "show", "x", "--db", missing],
+                 ["quarantine", "release", "x", "--db", missing]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, args
+        assert "newsdesk run" in " ".join(result.output.split())
+    assert not (tmp_path / "none.duckdb").exists()

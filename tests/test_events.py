@@ -127,3 +127,9 @@ def test_events_take_clause_else_dateline_else_article_place(nlp, text, place, r
 def test_an_article_without_places_leaves_event_place_empty(nlp):
     event = _events(nlp, "The police arrested the suspects.")[0]
     assert event["place"] is None and event["place_rule"] is None
+
+
+def test_a_weekday_is_never_an_actor(nlp):
+    for event in _events(nlp, "Japan met Korean officials on Thursday. Bangladesh agreed Friday."):
+        assert event["actor2"] not in ("Thursday", "Friday")
+        assert event["actor1"] not in ("Thursday", "Friday")

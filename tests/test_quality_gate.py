@@ -159,9 +159,6 @@ def test_a_rerun_after_fixing_the_input_releases_them(gate, extracted, tmp_path)
     con.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "warehouse/publish.py gives both copies of a duplicated key the same quarantine_id, so "
-    "the quarantine insert violates its primary key and the whole batch rolls back"))
 def test_a_duplicate_key_is_quarantined_and_the_rest_published(extracted, tmp_path):
     articles, records = extracted
     frames = warehouse.stage_frames(articles, records, RUN_BAD)

@@ -117,3 +117,19 @@ def test_views_read_published_rows(con, batch):
     assert ("COERCE", "Police", "Nairobi", "KEN", "clause", dt.date(2024, 4, 1), "clause") in events
     people = {row[0] for row in con.execute("select name from people").fetchall()}
     assert "Lina Haddad" in people
+
+
+def test_reading_an_older_warehouse_migrates_it_first(tmp_path):
+    import duckdb
+
+    from warehouse.schema import MIGRATIONS
+
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute("create table ops_schema_migrations (version integer primary key, "
+                    "applied_at timestamp not null)").fetchall()
+        old.execute(MIGRATIONS[0]).fetchall()
+        old.execute("insert into ops_schema_migrations values (1, now())").fetchall()
+    with warehouse.connect(path, read_only=True) as con:
+        columns = {row[0] for row in con.execute("describe events").fetchall()}
+    assert {"event_date_rule", "country_iso3", "place_rule"} <= columns

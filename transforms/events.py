@@ -29,6 +29,11 @@ MODAL_MODES = {"may": "possible", "might": "possible", "could": "possible", "wou
 INTENT_LEMMAS = {"plan": "planned", "intend": "planned", "threaten": "threatened",
                  "vow": "planned", "try": "attempted", "seek": "attempted", "want": "planned",
                  "prepare": "planned", "refuse": "refused", "fail": "failed"}
+NON_ACTOR_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
+CALENDAR_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                  "january", "february", "march", "april", "may", "june", "july", "august",
+                  "september", "october", "november", "december", "today", "yesterday",
+                  "tomorrow", "tonight", "week", "month", "year", "weekend"}
 ASPECTUAL_LEMMAS = {"begin", "start", "continue", "resume", "manage", "keep", "go", "come"}
 ACTOR_NOUNS = {"country", "countries", "government", "governments", "state", "states",
                "minister", "ministers", "official", "officials", "force", "forces", "troops",
@@ -89,6 +94,8 @@ class _Arguments:
         """Name the actor a token stands for: its entity, an entity it governs, or its phrase."""
         if token is None or token.pos_ == "PRON" and token.lower_ not in ("we", "they"):
             return None
+        if token.ent_type_ in NON_ACTOR_ENTS or token.lower_ in CALENDAR_WORDS:
+            return None  # "met on Friday": a day is never the one met
         ent = self.entity_of(token)
         if ent is not None:
             return ent["text"]

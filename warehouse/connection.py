@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.schema import migrate
+from warehouse.schema import SCHEMA_VERSION, migrate
 
 __all__ = ["DEFAULT_DB_PATH", "LOCK_TIMEOUT_ENV", "WarehouseLockedError", "connect",
            "default_lock_timeout_s"]
@@ -41,12 +41,34 @@ def connect(path: str | Path = DEFAULT_DB_PATH, read_only: bool = False,
     DuckDB allows one writing process per file; a second one gets "Could not set lock". We
     retry until `lock_timeout_s` (default: NEWSDESK_LOCK_TIMEOUT_S, else 60 s) and then raise a
     message a user can act on. A read-only connection also has DuckDB's file system access
-    switched off, so a query (`newsdesk sql`) cannot COPY TO, ATTACH or read other files.
+    switched off, so a query (`newsdesk sql`) cannot COPY TO, ATTACH or read other files. A
+    warehouse written by an older newsdesk is migrated once before it is read.
     """
     path = Path(path)
     timeout = default_lock_timeout_s() if lock_timeout_s is None else lock_timeout_s
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if read_only:
+        con = _open(path, True, timeout)
+        if _schema_version(con) >= SCHEMA_VERSION:
+            return con
+        con.close()
+        _open(path, False, timeout, migrate_schema=True).close()
+        return _open(path, True, timeout)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return _open(path, False, timeout, migrate_schema=True)
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Return the applied schema version of an open warehouse (0 for an empty file)."""
+    try:
+        return con.execute("select coalesce(max(version), 0) from ops_schema_migrations"
+                           ).fetchall()[0][0]
+    except duckdb.CatalogException:
+        return 0
+
+
+def _open(path: Path, read_only: bool, timeout: float,
+          migrate_schema: bool = False) -> duckdb.DuckDBPyConnection:
+    """Connect, waiting up to `timeout` seconds for another process's write lock."""
     config = {"enable_external_access": False} if read_only else {}
     deadline = time.monotonic() + timeout
     while True:
@@ -62,6 +84,6 @@ def connect(path: str | Path = DEFAULT_DB_PATH, read_only: bool = False,
                         "finishes.") from exc
                 raise
             time.sleep(0.5)
-    if not read_only:
+    if migrate_schema:
         migrate(con)
     return con

@@ -91,20 +91,30 @@ def _failures(failed_rows: dict[str, pd.DataFrame], severity: str) -> pd.DataFra
         part = frame[frame["severity"] == severity].copy()
         part["table_name"] = table
         part["row_id"] = part[KEYS[table]].astype(str)
-        parts.append(part[["table_name", "row_id", "expectation", "severity", "offending"]])
-    columns = ["table_name", "row_id", "expectation", "severity", "offending"]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+        if "row_number" not in part:
+            part["row_number"] = None
+        parts.append(part[FAILURE_COLUMNS])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FAILURE_COLUMNS)
+
+
+FAILURE_COLUMNS = ["table_name", "row_id", "row_number", "expectation", "severity", "offending"]
 
 
 def _quarantine_frame(frames: dict[str, pd.DataFrame], errors: pd.DataFrame, run_id: str) -> pd.DataFrame:
     """Build quarantine rows for the failed staged rows, with each row's payload as JSON."""
     records = []
-    for failure in errors.itertuples(index=False):
+    # A duplicated key fails on every copy: each copy is kept, told apart by its position.
+    repeated = errors.duplicated(["table_name", "row_id", "expectation"], keep=False)
+    for failure, is_repeated in zip(errors.itertuples(index=False), repeated, strict=True):
         frame = frames[failure.table_name]
-        row = frame[frame[KEYS[failure.table_name]].astype(str) == failure.row_id]
-        payload = row.iloc[0].to_dict() if len(row) else {}
+        if failure.row_number is not None and not pd.isna(failure.row_number):
+            payload = frame.iloc[int(failure.row_number)].to_dict()
+        else:
+            row = frame[frame[KEYS[failure.table_name]].astype(str) == failure.row_id]
+            payload = row.iloc[0].to_dict() if len(row) else {}
+        suffix = f"#{int(failure.row_number)}" if is_repeated else ""
         records.append({
-            "quarantine_id": f"{failure.table_name}:{failure.row_id}:{failure.expectation}",
+            "quarantine_id": f"{failure.table_name}:{failure.row_id}:{failure.expectation}{suffix}",
             "run_id": run_id, "stage": "validation", "table_name": failure.table_name,
             "row_id": failure.row_id, "article_id": payload.get("article_id"),
             "input_path": payload.get("input_path"), "input_line": None,
