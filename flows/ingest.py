@@ -157,7 +157,7 @@ def _ingest(summary: RunSummary, paths: list[str], db_path: str, report_dir: str
         results.extend(validation.results)
         for table, n in counts.published.items():
             summary.published[table] = summary.published.get(table, 0) + n
-        loaded = counts.published.get("raw_articles", 0)
+        loaded = counts.published.get("raw_articles", 0) + counts.resubmitted_articles
         # Neither loaded nor quarantined: another run published them since we selected them.
         raced = len(batch) - loaded - counts.quarantined_articles
         if raced > 0:

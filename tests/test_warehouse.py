@@ -133,3 +133,45 @@ def test_reading_an_older_warehouse_migrates_it_first(tmp_path):
     with warehouse.connect(path, read_only=True) as con:
         columns = {row[0] for row in con.execute("describe events").fetchall()}
     assert {"event_date_rule", "country_iso3", "place_rule"} <= columns
+
+
+def test_a_released_row_is_resubmitted_once_and_requarantined_if_it_fails_again(con, batch):
+    articles, records = batch
+    frames = warehouse.stage_frames(articles, records, "run-1")
+    mention = frames["stg_mentions"]["mention_id"].iloc[0]
+    article = frames["stg_mentions"]["article_id"].iloc[0]
+    failed = {"stg_mentions": pd.DataFrame([{"mention_id": mention, "expectation": "check_m",
+                                             "severity": "error", "offending": "{}"}])}
+    warehouse.publish_batch(con, "run-1", 0, frames, failed, [], "test")
+    assert article in warehouse.known_article_ids(con, [article])
+    qid = list_quarantine(con)["quarantine_id"].iloc[0]
+    release_quarantine(con, [qid])
+    # Released: the next run processes the article again ...
+    assert article not in warehouse.known_article_ids(con, [article])
+    pairs = [(a, r) for a, r in zip(articles, records) if a.article_id == article]
+    again = warehouse.stage_frames([a for a, _ in pairs], [r for _, r in pairs], "run-2")
+    counts = warehouse.publish_batch(con, "run-2", 0, again, {}, [], "test")
+    # ... adding exactly the row that was held back, and only once.
+    assert counts.published["fct_mentions"] == 1 and counts.resubmitted_articles == 1
+    assert con.execute("select count(*) from fct_mentions where mention_id = ?",
+                       [mention]).fetchall()[0][0] == 1
+    assert article in warehouse.known_article_ids(con, [article])
+    row = con.execute("select resubmitted_run_id, released_at is not null from quarantine_rows "
+                      "where quarantine_id = ?", [qid]).fetchall()[0]
+    assert row == ("run-2", True)
+
+
+def test_a_resubmitted_row_that_fails_again_goes_back_into_quarantine(con, batch):
+    articles, records = batch
+    frames = warehouse.stage_frames(articles, records, "run-1")
+    mention = frames["stg_mentions"]["mention_id"].iloc[0]
+    failed = {"stg_mentions": pd.DataFrame([{"mention_id": mention, "expectation": "check_m",
+                                             "severity": "error", "offending": "{}"}])}
+    warehouse.publish_batch(con, "run-1", 0, frames, failed, [], "test")
+    qid = list_quarantine(con)["quarantine_id"].iloc[0]
+    release_quarantine(con, [qid])
+    warehouse.publish_batch(con, "run-2", 0, warehouse.stage_frames(articles, records, "run-2"),
+                            failed, [], "test")
+    assert qid in set(list_quarantine(con)["quarantine_id"])  # open again, not released
+    assert con.execute("select count(*) from fct_mentions where mention_id = ?",
+                       [mention]).fetchall()[0][0] == 0

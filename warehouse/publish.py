@@ -80,6 +80,7 @@ class PublishCounts:
     published: dict[str, int]
     quarantined_rows: int
     quarantined_articles: int
+    resubmitted_articles: int = 0
 
 
 def _failures(failed_rows: dict[str, pd.DataFrame], severity: str) -> pd.DataFrame:
@@ -136,9 +137,19 @@ def insert_quarantine(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int
         return 0
     con.register("quarantine_batch", rows)
     before = con.execute("select count(*) from quarantine_rows").fetchall()[0][0]
+    # A released row that fails again after re-submission goes back into quarantine.
     run_sql(con, """
-        insert into quarantine_rows
-        select quarantine_batch.*, now() as quarantined_at, null as released_at
+        update quarantine_rows
+        set released_at = null, run_id = quarantine_batch.run_id, quarantined_at = now(),
+            offending_values = quarantine_batch.offending_values,
+            payload = quarantine_batch.payload
+        from quarantine_batch
+        where quarantine_rows.quarantine_id = quarantine_batch.quarantine_id
+          and quarantine_rows.released_at is not null
+    """)
+    run_sql(con, """
+        insert into quarantine_rows by name
+        select quarantine_batch.*, now() as quarantined_at
         from quarantine_batch
         where quarantine_id not in (select quarantine_id from quarantine_rows)
     """)
@@ -173,6 +184,7 @@ def publish_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch_index: int,
                    or article_id in (select row_id from publish_errors
                                      where table_name = 'stg_articles')
             """)
+        resubmitted = _mark_resubmitted(con, run_id)
         published = {}
         for stg_table, fact_table in FACT_OF.items():
             before = con.execute(f"select count(*) from {fact_table}").fetchall()[0][0]
@@ -188,7 +200,25 @@ def publish_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch_index: int,
     except Exception:
         run_sql(con, "rollback")
         raise
-    return PublishCounts(published, quarantined, len(rejected_articles))
+    return PublishCounts(published, quarantined, len(rejected_articles), resubmitted)
+
+
+def _mark_resubmitted(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """Record that this run re-submitted released rows' articles; return how many articles.
+
+    Such an article is already in raw_articles: only its rows that failed before (and pass
+    now) are new, because fact ids are deterministic and inserts ignore existing ids.
+    """
+    count = con.execute("""
+        select count(*) from stg_articles
+        where article_id in (select article_id from raw_articles)
+    """).fetchall()[0][0]
+    run_sql(con, """
+        update quarantine_rows set resubmitted_run_id = ?
+        where stage = 'validation' and released_at is not null and resubmitted_run_id is null
+          and article_id in (select article_id from stg_articles)
+    """, [run_id])
+    return count
 
 
 def _insert_dq_results(con: duckdb.DuckDBPyConnection, run_id: str, batch_index: int,

@@ -54,14 +54,24 @@ def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def known_article_ids(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> set[str]:
-    """Return the ids already published, or quarantined and not yet released."""
+    """Return the ids not to process: published, or quarantined and not yet released.
+
+    An article with a released (and not yet re-submitted) quarantined row is processed again,
+    so the rows that failed get a second chance after the rules or checks were fixed.
+    """
     ids = pd.DataFrame({"article_id": list(article_ids)})
     if ids.empty:
         return set()
     con.register("candidate_ids", ids)
     rows = con.execute("""
+        with released as (
+            select distinct article_id from quarantine_rows
+            where stage = 'validation' and released_at is not null
+              and resubmitted_run_id is null and article_id is not null
+        )
         select article_id from candidate_ids
-        where article_id in (select article_id from raw_articles)
+        where (article_id in (select article_id from raw_articles)
+               and article_id not in (select article_id from released))
            or article_id in (select article_id from quarantine_rows
                              where table_name = 'stg_articles' and released_at is null)
     """).fetchall()

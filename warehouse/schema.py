@@ -227,6 +227,10 @@ MIGRATIONS: list[str] = [
     alter table fct_events add column geonames_id bigint;
     alter table fct_events add column place_rule varchar;
     """,
+    """
+    -- a released row's article is re-submitted by the next run; this records which run did it
+    alter table quarantine_rows add column resubmitted_run_id varchar;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
