@@ -210,8 +210,10 @@ def _mark_resubmitted(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     now) are new, because fact ids are deterministic and inserts ignore existing ids.
     """
     count = con.execute("""
-        select count(*) from stg_articles
-        where article_id in (select article_id from raw_articles)
+        select count(distinct article_id) from quarantine_rows
+        where stage = 'validation' and released_at is not null and resubmitted_run_id is null
+          and article_id in (select article_id from stg_articles)
+          and article_id in (select article_id from raw_articles)
     """).fetchall()[0][0]
     run_sql(con, """
         update quarantine_rows set resubmitted_run_id = ?
