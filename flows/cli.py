@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 import warehouse
+from flows.export_cli import export
 from flows.quarantine_cli import quarantine_app
 
 app = typer.Typer(help="newsdesk: news articles in, an analyst-ready event warehouse out.",
@@ -211,6 +212,9 @@ def serve(
     from flows.serving import serve_deployments
 
     serve_deployments(config)
+
+
+app.command("export")(export)
 
 
 def main() -> None:
