@@ -73,7 +73,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "stg_events": (
         "event_id", *_SPAN, "trigger_text", "event_type", "cameo_code", "actor1", "actor2",
         "place", "date_text", "event_date", "event_date_precision", "event_date_rule",
-        "event_mode", "event_tense", "past_event_date", "published_date", *_SPAN_TAIL,
+        "event_mode", "event_tense", "past_event_date", "place_name", "country_iso3", "lat",
+        "lon", "geonames_id", "place_rule", "published_date", *_SPAN_TAIL,
     ),
 }  # fmt: skip
 
@@ -298,6 +299,29 @@ def articles_suite(today: dt.date | None = None) -> gx.ExpectationSuite:
     )
 
 
+def _coordinates() -> list[gxe.Expectation]:
+    """Latitude, longitude and country code checks shared by mentions and events."""
+    return [
+        gxe.ExpectColumnValuesToBeBetween(
+            column="lat",
+            min_value=-90,
+            max_value=90,
+            meta=_meta("Latitude outside [-90, 90] is not a place on Earth.", ERROR),
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="lon",
+            min_value=-180,
+            max_value=180,
+            meta=_meta("Longitude outside [-180, 180] is not a place on Earth.", ERROR),
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="country_iso3",
+            value_set=list(COUNTRY_ISO3),
+            meta=_meta("Countries join on ISO 3166-1 alpha-3 codes (null when unknown).", ERROR),
+        ),
+    ]
+
+
 def mentions_suite(check_parent: bool = True) -> gx.ExpectationSuite:
     """Return the suite for `stg_mentions`; `check_parent` checks article_id against the batch."""
     return _suite(
@@ -322,25 +346,7 @@ def mentions_suite(check_parent: bool = True) -> gx.ExpectationSuite:
                 value_set=list(PLACE_PRECISIONS),
                 meta=_meta("Place precision is a closed vocabulary used to filter maps.", ERROR),
             ),
-            gxe.ExpectColumnValuesToBeBetween(
-                column="lat",
-                min_value=-90,
-                max_value=90,
-                meta=_meta("Latitude outside [-90, 90] is not a place on Earth.", ERROR),
-            ),
-            gxe.ExpectColumnValuesToBeBetween(
-                column="lon",
-                min_value=-180,
-                max_value=180,
-                meta=_meta("Longitude outside [-180, 180] is not a place on Earth.", ERROR),
-            ),
-            gxe.ExpectColumnValuesToBeInSet(
-                column="country_iso3",
-                value_set=list(COUNTRY_ISO3),
-                meta=_meta(
-                    "Countries join on ISO 3166-1 alpha-3 codes (null when unknown).", ERROR
-                ),
-            ),
+            *_coordinates(),
             gxe.ExpectColumnValuesToBeBetween(
                 column="geonames_id",
                 min_value=1,
@@ -441,6 +447,12 @@ def events_suite(check_parent: bool = True) -> gx.ExpectationSuite:
             *_key("stg_events"),
             *_article_ref(check_parent),
             *_span(),
+            *_coordinates(),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="place_rule",
+                value_set=["clause", "dateline", "article"],
+                meta=_meta("Analysts weigh an event's place by how it was found.", ERROR),
+            ),
             gxe.ExpectColumnValuesToNotBeNull(
                 column="event_type",
                 meta=_meta("An event without a PLOVER type cannot be counted by type.", ERROR),

@@ -369,3 +369,11 @@ def test_an_article_without_publication_date_is_flagged_not_quarantined():
     result = _validate(frames)
     assert result.success
     assert key in result.warned_keys("stg_articles")
+
+
+def test_an_event_placed_off_the_globe_is_quarantined():
+    frames = clean_frames()
+    frames["stg_events"]["lat"] = frames["stg_events"]["lat"].astype("object")
+    key = _set(frames, "stg_events", 0, "lat", 123.0)
+    result = _validate(frames, "stg_events")
+    assert key in result.quarantined_keys("stg_events")
