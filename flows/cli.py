@@ -27,31 +27,49 @@ EXIT_LOCKED = 3
 
 @app.command()
 def run(
-    paths: list[Path] = typer.Argument(..., help="Files (.jsonl, .json, .txt) or folders."),
+    paths: list[Path] = typer.Argument(None, help="Files (.jsonl, .json, .txt) or folders."),
     db: Path = typer.Option(warehouse.DEFAULT_DB_PATH, "--db", help=DB_HELP),
     report_dir: Path = typer.Option(Path("data/reports"), help="Where the data-quality report goes."),
     batch_size: int = typer.Option(256, min=1, help="Articles per task (extract, validate, publish)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
+    config: Path = typer.Option(None, "--config", help="Sources file (newsdesk.toml): feeds, "
+                                "pages, folders and JSONL files to ingest besides PATHs."),
 ) -> None:
     """Load articles into the warehouse: extract, validate, publish, report.
 
     Example: newsdesk run data/sample --db data/newsdesk.duckdb
+    Example: newsdesk run --config newsdesk.toml   (only what is new in each source)
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from flows.ingest import run_ingest, set_progress
+
+    if not paths and config is None:
+        console.print("[red]error:[/red] give files or folders to load, or --config newsdesk.toml")
+        raise typer.Exit(EXIT_INPUT_ERROR)
+    if config is not None:
+        from sources import SourceConfigError, load_sources
+
+        try:
+            load_sources(config)  # refuse a wrong config before a run is recorded
+        except SourceConfigError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(EXIT_INPUT_ERROR) from exc
 
     with Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),
                   console=console, transient=True) as progress:
         bar = progress.add_task("articles", total=None)
         set_progress(lambda done, total: progress.update(bar, completed=done, total=total))
         try:
-            summary = run_ingest(paths, db_path=db, report_dir=report_dir, batch_size=batch_size)
+            summary = run_ingest(paths or [], db_path=db, report_dir=report_dir,
+                                 batch_size=batch_size, config_path=config)
         except warehouse.WarehouseLockedError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(EXIT_LOCKED) from exc
         finally:
             set_progress(None)
+    for error in summary.source_errors:
+        console.print(f"[yellow]source failed (tried again next run):[/yellow] {error}")
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
         return

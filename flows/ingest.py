@@ -14,12 +14,16 @@ from prefect.runtime import flow_run
 import warehouse
 from flows.tasks import (
     extract_batch,
+    fetch_sources,
     publish_batch,
     read_articles,
+    record_sources,
     select_new_articles,
     validate_batch,
     write_report,
 )
+from sources import merge_reads
+from transforms.articles import ReadResult
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.nlp import load_nlp, model_name
 
@@ -58,6 +62,8 @@ class RunSummary:
     checks_passed: int = 0
     report_path: str | None = None
     status: str = "running"
+    #: Configured sources (`--config`) that could not be fetched: "source 'x' (url): error: ..."
+    source_errors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Return a JSON-friendly dict."""
@@ -88,10 +94,16 @@ def _run_counts(summary: RunSummary) -> dict:
 
 
 @flow(name="ingest-articles", flow_run_name="ingest-{run_label}", log_prints=False)
-def ingest_articles(paths: list[str], db_path: str = str(warehouse.DEFAULT_DB_PATH),
+def ingest_articles(paths: list[str] | None = None,
+                    db_path: str = str(warehouse.DEFAULT_DB_PATH),
                     report_dir: str = DEFAULT_REPORT_DIR, batch_size: int = DEFAULT_BATCH_SIZE,
-                    run_label: str = "manual") -> dict:
-    """Load new articles from files and folders into the warehouse, validated, incrementally."""
+                    run_label: str = "manual", config_path: str | None = None) -> dict:
+    """Load new articles from files, folders and configured sources, validated, incrementally.
+
+    `config_path` names a sources file (`newsdesk.toml`): its feeds, pages, folders and JSONL
+    files are read besides `paths`.
+    """
+    paths = list(paths or [])
     logger = get_run_logger()
     run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     summary = RunSummary(run_id=run_id, db_path=db_path)
@@ -101,13 +113,13 @@ def ingest_articles(paths: list[str], db_path: str = str(warehouse.DEFAULT_DB_PA
     with warehouse.hold_run_lock(db_path) as run_lock:
         with warehouse.connect(db_path) as con:
             abandoned = warehouse.abandon_stale_runs(con) if run_lock.no_other_runs else []
-            warehouse.start_run(con, run_id, [str(p) for p in paths], flow_run.get_id(),
-                                versions)
+            inputs = [str(p) for p in paths] + ([f"config:{config_path}"] if config_path else [])
+            warehouse.start_run(con, run_id, inputs, flow_run.get_id(), versions)
         if abandoned:
             logger.warning("marked %d run(s) left 'running' by a killed process as abandoned: "
                            "%s; their articles load now", len(abandoned), ", ".join(abandoned))
         try:
-            _ingest(summary, paths, db_path, report_dir, batch_size)
+            _ingest(summary, paths, db_path, report_dir, batch_size, config_path)
             summary.status = "completed"
         except BaseException as exc:
             summary.status = "failed"
@@ -132,11 +144,20 @@ def _log_inputs(logger, read) -> None:
 
 
 def _ingest(summary: RunSummary, paths: list[str], db_path: str, report_dir: str,
-            batch_size: int) -> None:
+            batch_size: int, config_path: str | None = None) -> None:
     """Read, skip known, then extract, validate and publish batch by batch, filling `summary`."""
     logger = get_run_logger()
     run_id = summary.run_id
-    read = read_articles(paths)
+    read = read_articles(paths) if paths else ReadResult(articles=[], rejects=[])
+    fetched = None
+    if config_path:
+        fetched = fetch_sources(config_path, db_path)
+        read = merge_reads([read, fetched.read])
+        for outcome in fetched.outcomes:
+            log = logger.warning if outcome.failed else logger.info
+            log("%s%s", outcome, " (not quarantined; tried again next run)"
+                if outcome.failed else "")
+        summary.source_errors = [str(outcome) for outcome in fetched.errors]
     _log_inputs(logger, read)
     rejected_inputs = len(read.rejects)
     summary.articles_in = len(read.articles) + rejected_inputs + read.duplicates
@@ -172,6 +193,8 @@ def _ingest(summary: RunSummary, paths: list[str], db_path: str, report_dir: str
                     counts.quarantined_rows)
         if _progress:
             _progress(start + len(batch), len(new))
+    if fetched is not None:
+        record_sources(db_path, run_id, fetched)
     summary.rows_quarantined += rejected_inputs
     summary.checks_evaluated = len(results)
     summary.checks_passed = sum(1 for r in results if r["success"])
@@ -180,10 +203,12 @@ def _ingest(summary: RunSummary, paths: list[str], db_path: str, report_dir: str
 
 def run_ingest(paths: list[str | Path], db_path: str | Path = warehouse.DEFAULT_DB_PATH,
                report_dir: str | Path = DEFAULT_REPORT_DIR,
-               batch_size: int = DEFAULT_BATCH_SIZE) -> RunSummary:
+               batch_size: int = DEFAULT_BATCH_SIZE,
+               config_path: str | Path | None = None) -> RunSummary:
     """Run the ingest flow and return its summary (the function the CLI and benches call)."""
     result = ingest_articles(paths=[str(p) for p in paths], db_path=str(db_path),
-                             report_dir=str(report_dir), batch_size=batch_size)
+                             report_dir=str(report_dir), batch_size=batch_size,
+                             config_path=str(config_path) if config_path else None)
     published = result.pop("published")
     summary = RunSummary(**{k: v for k, v in result.items()})
     summary.published = published

@@ -7,6 +7,7 @@ off: inputs are whole batches of text, and hashing them for a cache key buys not
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 from prefect import task
@@ -14,17 +15,41 @@ from prefect.cache_policies import NONE
 
 import expectations
 import warehouse
+from sources import SourcesFetch, SourceState, collect_sources, load_sources
 from transforms.articles import Article, ReadResult, read_inputs
+from warehouse.sources import record_source_outcomes, source_states
 from transforms.extract import EXTRACTOR_VERSION, extract_batch as extract_articles
 
-__all__ = ["extract_batch", "publish_batch", "read_articles", "select_new_articles",
-           "validate_batch", "write_report"]
+__all__ = ["extract_batch", "fetch_sources", "publish_batch", "read_articles",
+           "record_sources", "select_new_articles", "validate_batch", "write_report"]
 
 
 @task(name="read_articles", cache_policy=NONE, retries=3, retry_delay_seconds=[2, 5, 15])
 def read_articles(paths: list[str]) -> ReadResult:
     """Read every input file into articles and rejects (I/O: retried)."""
     return read_inputs(paths)
+
+
+@task(name="fetch_sources", cache_policy=NONE)
+def fetch_sources(config_path: str, db_path: str) -> SourcesFetch:
+    """Fetch the configured sources' new entries, given what earlier runs saw.
+
+    No task retries: each request retries its own I/O errors with backoff, and a source that
+    still fails is reported in the result while the others load.
+    """
+    config = load_sources(config_path)
+    with warehouse.connect(db_path) as con:
+        rows = source_states(con, [source.name for source in config.sources])
+    states = {name: SourceState(**{**row, "seen_ids": frozenset(row["seen_ids"])})
+              for name, row in rows.items()}
+    return collect_sources(config, states)
+
+
+@task(name="record_sources", cache_policy=NONE)
+def record_sources(db_path: str, run_id: str, fetched: SourcesFetch) -> None:
+    """Remember each source's validators, new entry ids and errors (after publishing)."""
+    with warehouse.connect(db_path) as con:
+        record_source_outcomes(con, run_id, [asdict(o) for o in fetched.outcomes])
 
 
 @task(name="select_new_articles", cache_policy=NONE)

@@ -27,6 +27,7 @@ from transforms.input_checks import (
 __all__ = [
     "Article",
     "InputNote",
+    "admit_record",
     "RejectedInput",
     "ReadResult",
     "article_id_for",
@@ -361,6 +362,16 @@ def _admit(item: object, where: str, line: int | None, raw: str):
         source_id = item.get("id") if isinstance(item, dict) else None
         yield RejectedInput(where, line, str(exc), raw[:MAX_KEPT_RAW_CHARS],
                             str(source_id) if source_id is not None else None)
+
+
+def admit_record(item: object, where: str, line: int | None,
+                 raw: str) -> Iterator[Article | RejectedInput | InputNote]:
+    """Yield the Article (or RejectedInput) and notes for one record from any input.
+
+    The same admission rules as files (HTML converted, English, no future date), for records
+    that come from elsewhere (feed entries, pages).
+    """
+    yield from _admit(item, where, line, raw)
 
 
 def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:

@@ -231,13 +231,50 @@ MIGRATIONS: list[str] = [
     -- a released row's article is re-submitted by the next run; this records which run did it
     alter table quarantine_rows add column resubmitted_run_id varchar;
     """,
+    """
+    -- grain: one row per configured source (feed, page, folder, jsonl), keyed by its name
+    create table if not exists ops_source_state (
+        source_name varchar primary key,
+        kind varchar not null,
+        location varchar not null,
+        etag varchar,
+        last_modified varchar,
+        content_sha256 varchar,
+        last_status varchar not null,
+        last_http_status integer,
+        last_error varchar,
+        consecutive_failures integer not null default 0,
+        last_run_id varchar not null,
+        last_fetched_at timestamp not null,
+        last_success_at timestamp
+    );
+
+    -- grain: one row per feed entry (or page) id seen per source, so it is not read twice
+    create table if not exists ops_source_entries (
+        source_name varchar not null,
+        entry_id varchar not null,
+        first_run_id varchar not null,
+        first_seen_at timestamp not null,
+        primary key (source_name, entry_id)
+    );
+
+    -- grain: one row per failed fetch of a source in a run (down, slow, HTTP error, too big);
+    -- kept here, not in quarantine_rows: nothing was received, and the next run tries again
+    create table if not exists ops_source_errors (
+        run_id varchar not null,
+        source_name varchar not null,
+        location varchar not null,
+        error_message varchar not null,
+        failed_at timestamp not null
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 TABLES = ("raw_articles", "fct_mentions", "fct_dates", "fct_headcounts", "fct_events",
           "dim_people", "dim_organizations", "dim_places", "dq_results", "ops_runs",
-          "quarantine_rows")
+          "quarantine_rows", "ops_source_state", "ops_source_entries", "ops_source_errors")
 VIEWS = ("events", "people", "organizations", "places", "dates", "headcounts")
 
 
