@@ -21,6 +21,7 @@ import vl_convert
 
 from expectations import report_charts as charts
 from expectations.suites import build_suites, expectation_label
+from expectations.validate import is_missing
 
 __all__ = ["REMOTE_REFERENCE", "render_report", "write_report_page"]
 
@@ -177,10 +178,10 @@ def _json_script(element_id: str, data: Any) -> str:
 
 def _cards(overview: dict) -> str:
     def fmt(value: Any) -> str:
-        return "–" if _missing(value) else f"{value:,}" if isinstance(value, int) else str(value)
+        return "–" if is_missing(value) else f"{value:,}" if isinstance(value, int) else str(value)
 
     span = ""
-    if not _missing(overview.get("first_event_date")):
+    if not is_missing(overview.get("first_event_date")):
         span = (f"{_text(overview['first_event_date'])} – "
                 f"{_text(overview['last_event_date'])}")
     cards = [("articles", overview.get("articles")), ("events", overview.get("events")),
@@ -300,9 +301,9 @@ def _example(row: dict, check: str, severity: str) -> str:
                        _py(row.get("item_text")))
     details = [f"check <code>{html.escape(check)}</code>",
                f"row <code>{html.escape(str(row.get('row_id')))}</code>"]
-    if not _missing(row.get("quarantine_id")):
+    if not is_missing(row.get("quarantine_id")):
         status = ("released " + str(row["released_at"])[:19]
-                  if not _missing(row.get("released_at")) else "in quarantine")
+                  if not is_missing(row.get("released_at")) else "in quarantine")
         details.append(f"{html.escape(status)} as <code>{html.escape(row['quarantine_id'])}</code>")
     offending = _py(row.get("offending_values"))
     values = (f"<div>offending values: <code>{html.escape(offending)}</code></div>"
@@ -374,7 +375,7 @@ def _number(value: float) -> str:
 
 def _text(value: Any) -> str:
     """Return a cell's text: blank when missing, timestamps to the second, dates as ISO."""
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else str(value)[:19]
@@ -389,15 +390,8 @@ def _empty(message: str) -> str:
 
 def _py(value: Any) -> Any:
     """Return a plain Python value (numpy scalars unwrapped, missing values as None)."""
-    if _missing(value):
+    if is_missing(value):
         return None
     return value.item() if hasattr(value, "item") and not isinstance(value, str) else value
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False

@@ -93,7 +93,7 @@ class BatchValidation:
         if failed is None or failed.empty:
             return set()
         keys = failed.loc[failed["severity"] == severity, TABLE_KEYS[table]]
-        return {key for key in keys if not _is_missing(key)}
+        return {key for key in keys if not is_missing(key)}
 
 
 class _Validator:
@@ -148,7 +148,7 @@ def validate_batch(
     articles = frames.get("stg_articles")
     article_ids = None  # without stg_articles in the batch, foreign keys are not checked
     if articles is not None and "article_id" in articles.columns:
-        article_ids = {i for i in articles["article_id"] if not _is_missing(i)}
+        article_ids = {i for i in articles["article_id"] if not is_missing(i)}
     suites = build_suites(check_parent=article_ids is not None, today=today)
     place_mentions = _place_mentions(frames.get("stg_mentions"), article_ids)
 
@@ -192,7 +192,7 @@ def _years_later(day: dt.date, years: int) -> dt.date:
 
 
 def _place_key(text: Any) -> str | None:
-    return None if _is_missing(text) else " ".join(str(text).split()).casefold()
+    return None if is_missing(text) else " ".join(str(text).split()).casefold()
 
 
 def _place_mentions(
@@ -212,7 +212,7 @@ def _place_mentions(
         key = _place_key(text)
         if key is None:
             continue
-        if _is_missing(article_id) or (article_ids is not None and article_id not in article_ids):
+        if is_missing(article_id) or (article_ids is not None and article_id not in article_ids):
             orphans.add(key)
         else:
             linked.add((article_id, key))
@@ -246,7 +246,7 @@ def _prepare(
         fallback = today + dt.timedelta(days=1)
         prepared["max_plausible_date"] = pd.Series(
             [
-                fallback if _is_missing(p) or p == _NOT_A_DATE else p + dt.timedelta(days=1)
+                fallback if is_missing(p) or p == _NOT_A_DATE else p + dt.timedelta(days=1)
                 for p in _column(prepared, "published_date")
             ],
             index=prepared.index,
@@ -255,7 +255,7 @@ def _prepare(
     if "max_possible_date" in helpers:
         prepared["max_possible_date"] = pd.Series(
             [
-                _years_later(today if _is_missing(p) or p == _NOT_A_DATE else p, 5)
+                _years_later(today if is_missing(p) or p == _NOT_A_DATE else p, 5)
                 for p in _column(prepared, "published_date")
             ],
             index=prepared.index,
@@ -263,7 +263,7 @@ def _prepare(
         )
     if "is_article_in_batch" in helpers and article_ids is not None:
         prepared["is_article_in_batch"] = pd.Series(
-            [_is_missing(a) or a in article_ids for a in _column(prepared, "article_id")],
+            [is_missing(a) or a in article_ids for a in _column(prepared, "article_id")],
             index=prepared.index,
             dtype=bool,
         )  # a null article_id fails its own not-null check instead
@@ -402,7 +402,7 @@ def _remember(
 
 
 def _as_date(value: Any) -> Any:
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -417,7 +417,7 @@ def _as_date(value: Any) -> Any:
 
 
 def _is_whole(value: Any) -> bool:
-    if _is_missing(value):
+    if is_missing(value):
         return True
     if isinstance(value, bool):
         return False
@@ -427,7 +427,8 @@ def _is_whole(value: Any) -> bool:
         return False
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, NaT and pandas NA (a value a check or a report must treat as empty)."""
     if value is None:
         return True
     try:
@@ -437,7 +438,7 @@ def _is_missing(value: Any) -> bool:
 
 
 def _jsonable(value: Any) -> Any:
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
