@@ -133,3 +133,8 @@ def test_a_weekday_is_never_an_actor(nlp):
     for event in _events(nlp, "Japan met Korean officials on Thursday. Bangladesh agreed Friday."):
         assert event["actor2"] not in ("Thursday", "Friday")
         assert event["actor1"] not in ("Thursday", "Friday")
+
+
+def test_a_quantity_of_people_names_the_group(nlp):
+    event = _events(nlp, "Police arrested dozens of protesters in Nairobi.")[0]
+    assert (event["actor1"], event["actor2"]) == ("Police", "protesters")

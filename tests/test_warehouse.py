@@ -175,3 +175,24 @@ def test_a_resubmitted_row_that_fails_again_goes_back_into_quarantine(con, batch
     assert qid in set(list_quarantine(con)["quarantine_id"])  # open again, not released
     assert con.execute("select count(*) from fct_mentions where mention_id = ?",
                        [mention]).fetchall()[0][0] == 0
+
+
+def test_two_articles_about_one_event_share_a_cluster(con, nlp):
+    texts = [("Police arrested 40 protesters in Nairobi on Monday, officials said.", "Desk A"),
+             ("On Monday police arrested dozens of protesters in Nairobi.", "Desk B"),
+             ("Police arrested 12 protesters in Lagos on Monday.", "Desk A")]
+    articles = [article_from_record({"id": f"c{i}", "text": t, "published": "2024-04-02",
+                                     "source": source})
+                for i, (t, source) in enumerate(texts)]
+    records = extract_batch(articles, nlp)
+    warehouse.publish_batch(con, "run-1", 0, warehouse.stage_frames(articles, records, "run-1"),
+                            _no_failures(), [], "test")
+    rows = con.execute("""
+        select place_name, event_cluster_id from events where event_type = 'COERCE'
+    """).fetchall()
+    nairobi = {cluster for place, cluster in rows if place == "Nairobi"}
+    lagos = {cluster for place, cluster in rows if place == "Lagos"}
+    assert len(nairobi) == 1 and len(lagos) == 1 and nairobi != lagos
+    cluster = con.execute("select num_articles, num_sources from event_clusters "
+                          "where event_cluster_id = ?", [nairobi.pop()]).fetchall()[0]
+    assert cluster == (2, 2)

@@ -34,6 +34,9 @@ CALENDAR_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "satur
                   "january", "february", "march", "april", "may", "june", "july", "august",
                   "september", "october", "november", "december", "today", "yesterday",
                   "tomorrow", "tonight", "week", "month", "year", "weekend"}
+QUANTITY_HEADS = {"dozens", "hundreds", "thousands", "millions", "scores", "tens", "dozen",
+                  "hundred", "thousand", "several", "many", "some", "most", "all", "group",
+                  "groups", "number", "crowd", "crowds", "handful"}
 ASPECTUAL_LEMMAS = {"begin", "start", "continue", "resume", "manage", "keep", "go", "come"}
 ACTOR_NOUNS = {"country", "countries", "government", "governments", "state", "states",
                "minister", "ministers", "official", "officials", "force", "forces", "troops",
@@ -94,6 +97,12 @@ class _Arguments:
         """Name the actor a token stands for: its entity, an entity it governs, or its phrase."""
         if token is None or token.pos_ == "PRON" and token.lower_ not in ("we", "they"):
             return None
+        if token.like_num or token.lower_ in QUANTITY_HEADS:
+            # "dozens of protesters", "hundreds of civilians": the group is the actor
+            for prep in token.children:
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if prep.dep_ == "prep" and prep.lower_ == "of" and pobj is not None:
+                    return self.actor(pobj)
         if token.ent_type_ in NON_ACTOR_ENTS or token.lower_ in CALENDAR_WORDS:
             return None  # "met on Friday": a day is never the one met
         ent = self.entity_of(token)

@@ -87,13 +87,9 @@ GDELT_SQL = """
 with events as (
     select * from events
 ),
-article_counts as (
-    -- how many articles and sources report an event of the same type, place and day
-    select event_type, event_date, place_name,
-           count(distinct article_id) as num_articles,
-           count(distinct article_source) as num_sources
-    from events
-    group by all
+clusters as (
+    -- how many mentions, articles and sources report the same real-world event
+    select event_cluster_id, num_mentions, num_articles, num_sources from event_clusters
 ),
 final as (
     select
@@ -113,9 +109,9 @@ final as (
             when substr(events.cameo_code, 1, 2) between '09' and '13' then 3
             else 4
         end as QuadClass,
-        coalesce(article_counts.num_articles, 1) as NumMentions,
-        coalesce(article_counts.num_sources, 1) as NumSources,
-        coalesce(article_counts.num_articles, 1) as NumArticles,
+        clusters.num_mentions as NumMentions,
+        clusters.num_sources as NumSources,
+        clusters.num_articles as NumArticles,
         events.place_name as ActionGeo_FullName,
         fips.fips as ActionGeo_CountryCode,
         events.lat as ActionGeo_Lat,
@@ -123,7 +119,7 @@ final as (
         strftime(events.published_date, '%Y%m%d') as DATEADDED,
         events.article_url as SOURCEURL
     from events
-    left join article_counts using (event_type, event_date, place_name)
+    left join clusters using (event_cluster_id)
     left join fips on fips.iso3 = events.country_iso3
 )
 select * from final order by GLOBALEVENTID

@@ -275,7 +275,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("raw_articles", "fct_mentions", "fct_dates", "fct_headcounts", "fct_events",
           "dim_people", "dim_organizations", "dim_places", "dq_results", "ops_runs",
           "quarantine_rows", "ops_source_state", "ops_source_entries", "ops_source_errors")
-VIEWS = ("events", "people", "organizations", "places", "dates", "headcounts")
+VIEWS = ("events", "event_clusters", "people", "organizations", "places", "dates", "headcounts")
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:

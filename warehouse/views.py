@@ -8,6 +8,50 @@ from warehouse.sql import run_sql
 
 __all__ = ["create_views"]
 
+#: Cluster membership must exist before `events` (which joins it) is created.
+CLUSTER_SQL = """
+    -- one row per event mention with the id of the real-world event it reports. Mentions
+    -- cluster when type, both actors and the resolved place agree and their dates are at most
+    -- a day apart (gaps and islands); a mention lacking a date, a place or any actor stays alone.
+    create or replace view event_cluster_members as
+    with mentions as (
+        select event_id, event_type, event_date,
+               lower(coalesce(actor1, '')) as actor1_key,
+               lower(coalesce(actor2, '')) as actor2_key,
+               coalesce(place_name, '') as place_key,
+               event_date is not null and place_name is not null
+                   and (actor1 is not null or actor2 is not null) as is_clusterable
+        from fct_events
+    ),
+    ordered as (
+        select *,
+               case when event_date - lag(event_date) over dyad_place <= 1 then 0 else 1 end
+                   as starts_cluster
+        from mentions
+        where is_clusterable
+        window dyad_place as (partition by event_type, actor1_key, actor2_key, place_key
+                              order by event_date, event_id)
+    ),
+    numbered as (
+        select *,
+               sum(starts_cluster) over (partition by event_type, actor1_key, actor2_key,
+                                         place_key order by event_date, event_id
+                                         rows unbounded preceding) as cluster_number
+        from ordered
+    ),
+    final as (
+        select event_id,
+               'c:' || substr(md5(concat_ws('|', event_type, actor1_key, actor2_key, place_key,
+                                            cluster_number)), 1, 16) as event_cluster_id
+        from numbered
+        union all
+        select event_id, 'c:' || event_id as event_cluster_id
+        from mentions
+        where not is_clusterable
+    )
+    select * from final
+"""
+
 VIEW_SQL = {
     "events": """
         -- one row per published event mention, with its article's date, source and sentence
@@ -18,9 +62,13 @@ VIEW_SQL = {
         event_mentions as (
             select * from fct_events
         ),
+        clusters as (
+            select event_id, event_cluster_id from event_cluster_members
+        ),
         final as (
             select
                 event_mentions.event_id,
+                clusters.event_cluster_id,
                 event_mentions.event_date,
                 event_mentions.event_date_precision,
                 event_mentions.event_date_rule,
@@ -50,8 +98,35 @@ VIEW_SQL = {
                 event_mentions.extractor_version
             from event_mentions
             left join articles using (article_id)
+            left join clusters using (event_id)
         )
         select * from final
+    """,
+    "event_clusters": """
+        -- one row per real-world event: mentions of the same type, dyad and place within a day
+        -- of each other, across articles (like GDELT's NumMentions / NumSources)
+        create or replace view event_clusters as
+        with members as (
+            select * from events
+        ),
+        final as (
+            select
+                event_cluster_id,
+                any_value(event_type) as event_type,
+                any_value(actor1) as actor1,
+                any_value(actor2) as actor2,
+                any_value(place_name) as place_name,
+                any_value(country_iso3) as country_iso3,
+                min(event_date) as first_event_date,
+                max(event_date) as last_event_date,
+                count(*) as num_mentions,
+                count(distinct article_id) as num_articles,
+                count(distinct article_source) as num_sources
+            from members
+            group by event_cluster_id
+        )
+        select * from final
+        order by num_articles desc, first_event_date
     """,
     "people": """
         -- one row per person, most mentioned first
@@ -102,5 +177,6 @@ VIEW_SQL = {
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """Create or replace every analyst view."""
+    run_sql(con, CLUSTER_SQL)
     for sql in VIEW_SQL.values():
         run_sql(con, sql)
