@@ -1,17 +1,26 @@
-"""Score named people, organisations and places against MEANTIME (Wikinews) mentions."""
+"""Score named people, organisations and places against MEANTIME (Wikinews) mentions.
+
+newsdesk and the raw trained spaCy pipeline are scored on the same gold in the same run, so the
+gain of newsdesk's rules over the model it starts from is visible line by line.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from evaluation.entity_conventions import name_core_mentions
 from evaluation.scores import Score, match_spans, score_from_counts
 
-__all__ = ["GOLD_TO_LABEL", "score_entities", "without_leading_the"]
+__all__ = ["GOLD_TO_LABEL", "RAW_PREFIX", "gold_mentions", "score_entities",
+           "score_entities_against_baseline", "without_leading_the"]
 
 TASK = "wikinews entities"
+#: Metric prefix of the raw spaCy lines ("raw spaCy micro exact").
+RAW_PREFIX = "raw spaCy"
 #: Gold MEANTIME types and the contract label each is compared with.
 GOLD_TO_LABEL = {"PERSON": "PERSON", "ORGANIZATION": "ORG", "LOCATION": "PLACE"}
 LABEL_NAMES = {"PERSON": "PERSON", "ORG": "ORG", "PLACE": "PLACE"}
+MODES = ("exact", "overlap")
 
 
 def without_leading_the(mention: dict) -> dict:
@@ -22,24 +31,26 @@ def without_leading_the(mention: dict) -> dict:
     return mention
 
 
-def _scored_gold(record: dict) -> list[dict]:
-    """Return the gold proper-name mentions (NAM) of the three scored types, with labels."""
-    return [dict(without_leading_the(mention), label=GOLD_TO_LABEL[mention["type"]])
-            for mention in record.get("entities", [])
-            if mention.get("syntactic_type") == "NAM" and mention.get("type") in GOLD_TO_LABEL]
+def gold_mentions(record: dict) -> tuple[list[dict], list[dict]]:
+    """Return (scored, unscored) gold mentions of a MEANTIME record, with contract labels.
 
-
-def _unscored_gold(record: dict) -> list[dict]:
-    """Return gold mentions that are annotated but not scored (NOM, PRE.NAM parts, untyped).
-
-    A prediction landing on one of these is neither right nor wrong: MEANTIME annotates
-    "Boeing-Air Force" as a pre-modifier name and "Force" as an organisation part, so a
-    tagger finding either should not be charged a false positive.
+    Scored: proper names (NAM) of the three types, reduced to the flat news-NER span
+    convention (no "the", title, descriptor, owner or apposition; see entity_conventions).
+    Unscored: everything else annotated — NOM, PRE.NAM parts, untyped spans, and the original
+    spans the convention changed. A prediction landing on one of these is neither right nor
+    wrong: MEANTIME annotates "Boeing-Air Force" as a pre-modifier name and "Force" as an
+    organisation part, so a tagger finding either should not be charged a false positive.
     """
-    return [dict(without_leading_the(mention), label=GOLD_TO_LABEL.get(mention.get("type")))
-            for mention in record.get("entities", [])
-            if not (mention.get("syntactic_type") == "NAM" and mention.get("type") in GOLD_TO_LABEL)
-            and mention.get("type") in (*GOLD_TO_LABEL, None)]
+    named, unscored = [], []
+    for mention in record.get("entities", []):
+        typed = mention.get("type") in GOLD_TO_LABEL
+        labelled = dict(without_leading_the(mention), label=GOLD_TO_LABEL.get(mention.get("type")))
+        if typed and mention.get("syntactic_type") == "NAM":
+            named.append(labelled)
+        elif typed or mention.get("type") is None:
+            unscored.append(labelled)
+    scored, changed = name_core_mentions(named)
+    return scored, unscored + changed
 
 
 def _predicted(record: dict, limit_chars: int | None) -> list[dict]:
@@ -49,18 +60,21 @@ def _predicted(record: dict, limit_chars: int | None) -> list[dict]:
             and (limit_chars is None or entity["end"] <= limit_chars)]
 
 
-def score_entities(gold: Sequence[dict], predicted: Sequence[dict]) -> list[Score]:
+def score_entities(gold: Sequence[dict], predicted: Sequence[dict],
+                   prefix: str = "") -> list[Score]:
     """Return per-type and micro-averaged P/R/F1, exact spans then overlapping spans.
 
-    `gold` are MEANTIME doc-level records; `predicted` the contract records in the same order.
+    `gold` are MEANTIME doc-level records; `predicted` the contract records in the same order;
+    `prefix` starts every metric name (the raw spaCy lines use RAW_PREFIX).
     """
+    lead = f"{prefix} " if prefix else ""
     scores: list[Score] = []
-    for mode in ("exact", "overlap"):
+    golds = [gold_mentions(record) for record in gold]
+    for mode in MODES:
         counts = {label: [0, 0, 0, 0] for label in LABEL_NAMES}  # tp, fp, fn, ignored
-        for gold_record, pred_record in zip(gold, predicted, strict=True):
+        for gold_record, (scored, unscored), pred_record in zip(gold, golds, predicted,
+                                                                strict=True):
             limit = gold_record.get("doc_level_end") or len(gold_record.get("text") or "")
-            scored = _scored_gold(gold_record)
-            unscored = _unscored_gold(gold_record)
             for label in LABEL_NAMES:
                 g = [m for m in scored if m["label"] == label]
                 p = [e for e in _predicted(pred_record, limit) if e["label"] == label]
@@ -74,9 +88,24 @@ def score_entities(gold: Sequence[dict], predicted: Sequence[dict]) -> list[Scor
                 counts[label][2] += len(g) - len(pairs)
                 counts[label][3] += len(neutral)
         for label, (tp, fp, fn, ignored) in counts.items():
-            scores.append(score_from_counts(TASK, f"{label} {mode}", tp, fp, fn,
+            scores.append(score_from_counts(TASK, f"{lead}{label} {mode}", tp, fp, fn,
                                             {"ignored": ignored}))
         total = [sum(c[i] for c in counts.values()) for i in range(4)]
-        scores.append(score_from_counts(TASK, f"micro {mode}", *total[:3],
+        scores.append(score_from_counts(TASK, f"{lead}micro {mode}", *total[:3],
                                         {"ignored": total[3]}))
     return scores
+
+
+def score_entities_against_baseline(gold: Sequence[dict], predicted: Sequence[dict],
+                                    baseline: Sequence[dict]) -> list[Score]:
+    """Score newsdesk and the raw spaCy baseline; newsdesk lines carry the F1 gain in points.
+
+    Each newsdesk line gets `raw_f1` (the baseline's F1 on the same line) and `gain_pts`
+    (100 × the F1 difference); the baseline's own lines follow, prefixed RAW_PREFIX.
+    """
+    ours = score_entities(gold, predicted)
+    raw = score_entities(gold, baseline, prefix=RAW_PREFIX)
+    for mine, theirs in zip(ours, raw, strict=True):
+        mine.extra["raw_f1"] = theirs.f1
+        mine.extra["gain_pts"] = round(100 * (mine.f1 - theirs.f1), 1)
+    return ours + raw

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["GoldDataMissing", "DEFAULT_EVAL_DIR", "predict", "read_jsonl"]
+__all__ = ["GoldDataMissing", "DEFAULT_EVAL_DIR", "RAW_LABELS", "predict", "predict_raw_spacy",
+           "read_jsonl"]
+
+#: The raw pipeline's entity labels and the contract labels they are scored as.
+RAW_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
 
 #: The shared gold data, relative to the project root (never copied into the project).
 DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
@@ -52,3 +57,27 @@ def predict(gold: list[dict], date_field: str, nlp=None) -> list[dict]:
     if len(predicted) != len(gold):
         raise RuntimeError(f"extraction returned {len(predicted)} records for {len(gold)} inputs")
     return predicted
+
+
+@lru_cache(maxsize=2)
+def _raw_pipeline(name: str):
+    import spacy
+
+    return spacy.load(name)
+
+
+def predict_raw_spacy(gold: list[dict], model: str | None = None) -> list[dict]:
+    """Return the trained spaCy pipeline's own entities, no newsdesk component, per gold record.
+
+    The baseline newsdesk is measured against: `spacy.load(model)` as shipped (default: the
+    model newsdesk loads), PERSON/ORG kept, GPE/LOC/FAC scored as PLACE, spans untouched.
+    """
+    from transforms.nlp import model_name
+
+    nlp = _raw_pipeline(model_name(model))
+    texts = [record.get("text") or "" for record in gold]
+    return [{"id": str(record.get("id")),
+             "entities": [{"start": ent.start_char, "end": ent.end_char, "text": ent.text,
+                           "label": RAW_LABELS[ent.label_]}
+                          for ent in doc.ents if ent.label_ in RAW_LABELS]}
+            for record, doc in zip(gold, nlp.pipe(texts, batch_size=32), strict=True)]

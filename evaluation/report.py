@@ -20,8 +20,9 @@ def _value(value: object) -> str:
 
 
 def format_extra(extra: dict) -> str:
-    """Return extra metrics as `name=value` pairs, floats to three decimals."""
-    return "  ".join(f"{key}={_value(value)}" for key, value in extra.items())
+    """Return extra metrics as `name=value` pairs, floats to three decimals, points signed."""
+    return "  ".join(f"{key}={value:+.1f}" if key.endswith("_pts") and isinstance(value, float)
+                     else f"{key}={_value(value)}" for key, value in extra.items())
 
 
 def format_scores(scores: Sequence[Score]) -> str:

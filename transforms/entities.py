@@ -14,6 +14,10 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from transforms.entity_kinds import KIND_RULES
+from transforms.entity_people import PEOPLE_RULES
 
 __all__ = ["CLUSTER_KEY", "EntityRepair", "load_org_heads", "load_person_titles"]
 
@@ -32,16 +36,31 @@ def load_person_titles() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def load_person_only_titles() -> frozenset[str]:
+    """Return title words that never begin an organisation's name ("Spokeswoman", "Senator")."""
+    lines = (PATTERNS / "person_titles.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
+    return frozenset(row["title"] for row in rows if row.get("person_only"))
+
+
+@lru_cache(maxsize=1)
+def load_title_portfolios() -> frozenset[str]:
+    """Return the words of a title's portfolio ("Defense" in "Defense Minister"), lowercased."""
+    lines = (PATTERNS / "title_portfolios.jsonl").read_text(encoding="utf-8").splitlines()
+    return frozenset(json.loads(line)["word"] for line in lines if line.strip())
+
+
+@lru_cache(maxsize=1)
 def load_org_heads() -> frozenset[str]:
     """Return lowercased head nouns that end organisation names (Ministry, Party, ...)."""
     lines = (PATTERNS / "org_heads.jsonl").read_text(encoding="utf-8").splitlines()
     return frozenset(json.loads(line)["head"] for line in lines if line.strip())
 
 
-@Language.factory("newsdesk_entities")
-def make_entity_repair(nlp: Language, name: str) -> EntityRepair:
-    """Create the entity repair component."""
-    return EntityRepair()
+@Language.factory("newsdesk_entities", default_config={"disabled": []})
+def make_entity_repair(nlp: Language, name: str, disabled: list[str]) -> EntityRepair:
+    """Create the entity repair component; `disabled` names rules to skip (for measuring them)."""
+    return EntityRepair(disabled=disabled)
 
 
 def _is_name_token(token) -> bool:
@@ -83,19 +102,28 @@ def _is_acronym(text: str) -> bool:
 class EntityRepair:
     """Repair doc.ents in place and store cluster keys in doc.user_data[CLUSTER_KEY]."""
 
-    def __init__(self) -> None:
+    def __init__(self, disabled: list[str] | tuple[str, ...] = ()) -> None:
         self.titles = load_person_titles()
+        self.person_only_titles = load_person_only_titles()
         self.org_heads = load_org_heads()
+        self.portfolios = load_title_portfolios()
+        #: Rule ids to skip; `newsdesk eval` measures each rule by switching it off.
+        self.disabled = set(disabled)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [self._strip(span) for span in doc.ents]
         spans = [span for span in spans if span is not None and not _is_unit_or_currency(span)]
         spans = self._drop_title_fragments(spans)
+        spans = self._kinds(doc, spans)
         clusters: dict[tuple[int, int], str] = {}
         spans = self._add(spans, self._acronyms(doc, spans, clusters))
         spans = self._add(spans, self._titled_people(doc, spans))
         spans = self._add(spans, self._propagate(doc, spans, clusters))
         spans = self._add(spans, self._surnames(doc, spans))
+        spans = self._kinds(doc, spans)
+        for rule_id, rule in PEOPLE_RULES.items():
+            if rule_id not in self.disabled:
+                spans = rule(doc, spans)
         doc.ents = sorted(spans, key=lambda s: s.start)
         self._link_people(doc, clusters)
         doc.user_data[CLUSTER_KEY] = clusters
@@ -116,15 +144,28 @@ class EntityRepair:
         return span if (start, end) == (span.start, span.end) else Span(doc, start, end, span.label)
 
     def _drop_title_fragments(self, spans: list[Span]) -> list[Span]:
-        """Drop ORG spans that are the first half of a title ("Defense" in "Defense Minister")."""
+        """Drop ORG spans that are the first half of a title ("Defense" in "Defense Minister").
+
+        Only portfolio words are fragments: in "Apple spokesman" or "Ryanair CEO" the name
+        before the title is the organisation the person speaks for, and is kept.
+        """
         kept = []
         for span in spans:
             doc = span.doc
             follows = doc[span.end].lower_ if span.end < len(doc) else ""
-            if span.label_ == "ORG" and follows in self.titles and len(span) <= 2:
+            portfolio = "title_portfolios" in self.disabled \
+                or all(t.lower_ in self.portfolios for t in span)
+            if span.label_ == "ORG" and follows in self.titles and len(span) <= 2 and portfolio:
                 continue
             kept.append(span)
         return kept
+
+    def _kinds(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """Apply the product/event/context rules of entity_kinds, then settle overlaps."""
+        for rule_id, rule in KIND_RULES.items():
+            if rule_id not in self.disabled:
+                spans = rule(doc, spans)
+        return filter_spans(spans)
 
     @staticmethod
     def _add(spans: list[Span], new: list[Span]) -> list[Span]:
@@ -146,7 +187,8 @@ class EntityRepair:
             expansion = self._expansion(doc, i - 1, doc[i].text, by_end)
             if expansion is None:
                 continue
-            label = expansion.label_ if expansion.label_ in ("ORG", "GPE", "LOC", "FAC") else "ORG"
+            label = expansion.label_ if expansion.label_ in ("ORG", "GPE", "LOC", "FAC", "EVENT",
+                                                             "PRODUCT") else "ORG"
             expansion = Span(doc, expansion.start, expansion.end, label)
             acronym = Span(doc, i, i + 1, label)
             key = f"{label}:{expansion.text.lower()}"
@@ -169,10 +211,13 @@ class EntityRepair:
         start = j + 1
         while start < paren and (doc[start].lower_ in LEADING_DROP or doc[start].is_punct):
             start += 1
-        if matched[::-1] == letters and start < paren and doc[start].text[:1].isupper():
-            return Span(doc, start, paren, "ORG")
         existing = by_end.get(paren)
-        if existing is not None and existing.label_ in ("ORG", "GPE", "LOC", "FAC"):
+        if matched[::-1] == letters and start < paren and doc[start].text[:1].isupper():
+            kind = existing.label_ if existing is not None and existing.start == start \
+                and existing.label_ in ("EVENT", "PRODUCT") else "ORG"
+            return Span(doc, start, paren, kind)
+        if existing is not None and existing.label_ in ("ORG", "GPE", "LOC", "FAC", "EVENT",
+                                                        "PRODUCT"):
             return existing
         return None
 
@@ -185,8 +230,12 @@ class EntityRepair:
             token = doc[i]
             is_title = token.lower_ in self.titles and token.text[:1].isupper()
             held_by = label_at.get(i)
+            # "General Motors" is a firm, but "Spokeswoman Sandy Angers" tagged ORG is a person.
+            title_heads_org = held_by is not None and held_by.start == i \
+                and token.lower_ in self.person_only_titles \
+                and "person_only_titles" not in self.disabled
             if not is_title or (held_by is not None and held_by.label_ in ("ORG", "GPE", "FAC")
-                                and held_by.end - 1 > i):
+                                and held_by.end - 1 > i and not title_heads_org):
                 i += 1
                 continue
             start = i + 1
