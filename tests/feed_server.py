@@ -6,6 +6,7 @@ Routes are plain functions of the request handler, so each test says exactly wha
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
 import time
@@ -79,6 +80,18 @@ def with_etag(body: bytes, etag: str, content_type: str = "application/rss+xml")
             send(handler, 304, headers={"ETag": etag})
         else:
             send(handler, 200, body, {"ETag": etag, "Content-Type": content_type})
+    return route
+
+
+def live(body: Callable[[], bytes], content_type: str = "application/rss+xml") -> Route:
+    """A route serving whatever `body()` returns now, with an ETag of its hash.
+
+    For tests where the "internet" changes between scheduled runs: 304 while unchanged.
+    """
+    def route(handler: BaseHTTPRequestHandler) -> None:
+        content = body()
+        etag = f'"{hashlib.sha256(content).hexdigest()[:16]}"'
+        with_etag(content, etag, content_type)(handler)
     return route
 
 
