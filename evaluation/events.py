@@ -1,10 +1,20 @@
-"""Score predicted CAMEO events against PETRARCH2's validation sentences."""
+"""Score predicted CAMEO events against PETRARCH2's validation sentences.
+
+The headline ("root+actors") is the issue's measure: the share of gold events reproduced with
+the same CAMEO root, source and target, and the share of emitted events that reproduce one.
+Actors are compared in the code space of `actors.json`: a predicted actor text is coded by the
+names listed there, a gold code by its first three letters (the country or IGO). A gold code
+that `actors.json` cannot produce ("---", "###", a quoted new-actor text, a country it does not
+list) counts as an unknown actor, which a predicted actor that no name codes matches.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
+from itertools import product
 from pathlib import Path
 
 from evaluation.scores import Score, score_from_counts
@@ -12,6 +22,9 @@ from evaluation.scores import Score, score_from_counts
 __all__ = ["ActorLookup", "cameo_root", "score_events"]
 
 TASK = "petrarch2 events"
+#: The headline first; then the CAMEO root alone, and the dyad alone (who did something to
+#: whom, whatever the code), which separate coding errors from argument errors.
+METRICS = ("root+actors", "root", "actors")
 
 
 def cameo_root(code: object) -> str | None:
@@ -30,21 +43,28 @@ def country_prefix(code: object) -> str | None:
 
 
 class ActorLookup:
-    """Map actor texts to codes with `actors.json` (code -> names), by uppercase name."""
+    """Map actor texts to codes with `actors.json` (code -> names), by uppercase name.
+
+    A name matches at a word start and may run into a longer word ("ARNOR" codes "Arnorian");
+    a name listed with a trailing space ("UN ") must end a word, so "union" is not the UN.
+    """
 
     def __init__(self, code_names: dict[str, list[str]]):
         self.codes: dict[str, str] = {}
         for code, names in code_names.items():
             for name in names:
-                self.codes.setdefault(name.upper().strip(), code)
+                self.codes.setdefault(name.upper(), code)
         # Longest names first in the alternation, so at one position "ITHILEN MILITARY" wins
         # over "ITHILEN"; the search itself finds the leftmost name.
         names = sorted(self.codes, key=len, reverse=True)
         self.pattern = (re.compile(r"(?<![A-Z])(?:" + "|".join(map(re.escape, names)) + ")")
                         if names else None)
+        #: Country/IGO prefixes the lookup can produce; other gold codes are unknown actors.
+        self.prefixes = {prefix for code in code_names for part in code.split("/")
+                         if (prefix := country_prefix(part))}
 
     @classmethod
-    def from_file(cls, path: Path) -> "ActorLookup":
+    def from_file(cls, path: Path) -> ActorLookup:
         """Read an actors.json file; a missing file gives an empty lookup."""
         if not path.exists():
             return cls({})
@@ -55,50 +75,76 @@ class ActorLookup:
         if not isinstance(text, str) or not text.strip():
             return None
         upper = re.sub(r"\s+", " ", text.upper()).strip()
-        if upper in self.codes:
-            return self.codes[upper]
-        match = self.pattern.search(upper) if self.pattern else None
+        # The extractor drops a leading "the"; actors.json keeps it in some names ("THE AU").
+        for whole in (upper, upper + " ", "THE " + upper):
+            if whole in self.codes:
+                return self.codes[whole]
+        match = self.pattern.search(upper + " ") if self.pattern else None
         return self.codes[match.group(0)] if match else None
 
+    def countries_for(self, text: object) -> list[str | None]:
+        """Return the country prefixes an actor text codes to ("FRO/BIL/SAM" gives three)."""
+        code = self.code_for(text)
+        if code is None:
+            return [None]
+        return [country_prefix(part) for part in code.split("/")]
 
-def _gold_sets(record: dict) -> tuple[set, set]:
-    roots, triples = set(), set()
+    def gold_country(self, code: object) -> str | None:
+        """Return a gold actor code's country prefix, or None when actors.json cannot code it."""
+        prefix = country_prefix(code)
+        return prefix if prefix in self.prefixes else None
+
+
+def _gold_items(record: dict, actors: ActorLookup) -> dict[str, Counter]:
+    items = {metric: Counter() for metric in METRICS}
     for event in record.get("events") or []:
         root = cameo_root(event.get("code"))
-        roots.add(root)
-        source, target = country_prefix(event.get("source")), country_prefix(event.get("target"))
-        triples.add((root, source, target))
-    return roots, triples
+        dyad = (actors.gold_country(event.get("source")), actors.gold_country(event.get("target")))
+        items["root+actors"][(root, *dyad)] += 1
+        items["root"][root] += 1
+        items["actors"][dyad] += 1
+    return items
 
 
-def _predicted_sets(record: dict, actors: ActorLookup) -> tuple[set, set]:
-    roots, triples = set(), set()
+def _predicted_items(record: dict, actors: ActorLookup) -> dict[str, Counter]:
+    """Count emitted events; an actor coding to several countries counts one event per pair."""
+    items = {metric: Counter() for metric in METRICS}
     for event in record.get("events") or []:
         root = cameo_root(event.get("cameo"))
-        roots.add(root)
-        triples.add((root, country_prefix(actors.code_for(event.get("actor1"))),
-                     country_prefix(actors.code_for(event.get("actor2")))))
-    return roots, triples
+        items["root"][root] += 1
+        for dyad in product(actors.countries_for(event.get("actor1")),
+                            actors.countries_for(event.get("actor2"))):
+            items["root+actors"][(root, *dyad)] += 1
+            items["actors"][dyad] += 1
+    return items
 
 
 def score_events(gold: Sequence[dict], predicted: Sequence[dict],
                  actors: ActorLookup | None = None) -> list[Score]:
-    """Return per-sentence P/R/F1 of CAMEO roots, then of (root, source, target country).
+    """Return P/R/F1 of (CAMEO root, source, target), then of the root alone, the dyad alone.
 
-    Each gold record is one sentence; its distinct gold items are compared with the distinct
-    items of the events predicted for it. Sentences with no gold event (`noevents`, discards)
-    test precision. Actor texts are coded with `actors` (best effort; unmapped -> None).
+    Each gold record is one sentence; gold and emitted events are matched one to one (a gold
+    event is reproduced at most once). Sentences with no gold event (`noevents`) test
+    precision. Records with an `error` (PETRARCH's bad-input and discard tests, whose expected
+    output is about its input handling, not the text) are left out and counted in `extra`.
     """
     actors = actors or ActorLookup({})
-    counts = {"root": [0, 0, 0], "root+actors": [0, 0, 0]}
-    sentences_with_events = 0
+    counts = {metric: [0, 0, 0] for metric in METRICS}
+    sentences = with_events = skipped = 0
     for gold_record, pred_record in zip(gold, predicted, strict=True):
-        g_roots, g_triples = _gold_sets(gold_record)
-        p_roots, p_triples = _predicted_sets(pred_record, actors)
-        sentences_with_events += bool(g_roots)
-        for metric, g, p in (("root", g_roots, p_roots), ("root+actors", g_triples, p_triples)):
-            counts[metric][0] += len(g & p)
-            counts[metric][1] += len(p - g)
-            counts[metric][2] += len(g - p)
-    extra = {"sentences": len(gold), "gold_sentences_with_events": sentences_with_events}
+        if gold_record.get("error"):
+            skipped += 1
+            continue
+        sentences += 1
+        gold_items = _gold_items(gold_record, actors)
+        predicted_items = _predicted_items(pred_record, actors)
+        with_events += bool(gold_record.get("events"))
+        for metric in METRICS:
+            g, p = gold_items[metric], predicted_items[metric]
+            matched = sum((g & p).values())
+            counts[metric][0] += matched
+            counts[metric][1] += sum(p.values()) - matched
+            counts[metric][2] += sum(g.values()) - matched
+    extra = {"sentences": sentences, "gold_sentences_with_events": with_events,
+             "skipped_error_records": skipped}
     return [score_from_counts(TASK, metric, *c, extra) for metric, c in counts.items()]

@@ -138,3 +138,125 @@ def test_a_weekday_is_never_an_actor(nlp):
 def test_a_quantity_of_people_names_the_group(nlp):
     event = _events(nlp, "Police arrested dozens of protesters in Nairobi.")[0]
     assert (event["actor1"], event["actor2"]) == ("Police", "protesters")
+
+
+def _dyads(events, etype=None):
+    return {(e["actor1"], e["actor2"]) for e in events if etype is None or e["type"] == etype}
+
+
+@pytest.mark.parametrize("text, etype, actor1, actor2", [
+    ("Police were attacked by protesters in Lagos.", "ASSAULT", "protesters", "Police"),
+    ("Ghana was criticized by Togo over the border closure.", "ACCUSE", "Togo", "Ghana"),
+])
+def test_passive_voice_takes_the_agent_as_source(nlp, text, etype, actor1, actor2):
+    event = next(e for e in _events(nlp, text) if e["type"] == etype)
+    assert (event["actor1"], event["actor2"]) == (actor1, actor2)
+
+
+def test_reported_speech_keeps_the_doer_and_records_the_reporter(nlp):
+    said = next(e for e in _events(nlp, "Kenya said Ugandan troops had attacked the town of "
+                                        "Busia.") if e["type"] == "ASSAULT")
+    assert said["actor1"] == "Ugandan troops" and said["reported_by"] == "Kenya"
+    assert said["actor1_country_iso3"] == "UGA"  # from the demonym
+    assert said["actor1_sector"] == "military"
+    according = _events(nlp, "Rebels attacked a convoy near Goma, according to the Congolese "
+                             "army.")[0]
+    assert according["actor1"] == "Rebels" and according["reported_by"] == "Congolese army"
+
+
+def test_an_asserted_event_has_no_reporter(nlp):
+    assert _events(nlp, "Kenya accused Uganda of backing the rebels.")[0]["reported_by"] is None
+
+
+def test_co_actors_give_one_event_per_pair(nlp):
+    events = _events(nlp, "Kenya will restore diplomatic ties with Uganda and Tanzania.")
+    assert _dyads(events) == {("Kenya", "Uganda"), ("Kenya", "Tanzania")}
+    raid = _events(nlp, "Police and soldiers raided the camp.")
+    assert _dyads(raid) == {("Police", None), ("soldiers", None)}
+
+
+def test_co_actors_of_a_mutual_event_act_on_each_other(nlp):
+    events = _events(nlp, "Chad and Niger agreed on a joint border patrol.")
+    assert _dyads(events, "AGREE") == {("Chad", "Niger"), ("Niger", "Chad")}
+
+
+def test_a_visit_is_also_hosted(nlp):
+    events = _events(nlp, "The Kenyan president visited Uganda on Monday.")
+    codes = {(e["cameo"], e["actor1"], e["actor2"]) for e in events}
+    assert codes == {("042", "Kenyan president", "Uganda"), ("043", "Uganda", "Kenyan president")}
+    visit = next(e for e in events if e["cameo"] == "042")
+    assert (visit["actor1_country_iso3"], visit["actor2_country_iso3"]) == ("KEN", "UGA")
+
+
+def test_target_inside_the_object_phrase(nlp):
+    events = _events(nlp, "Egypt welcomed the resumption of formal ties with Qatar.")
+    assert _dyads(events, "SUPPORT") == {("Egypt", "Qatar")}
+
+
+def test_a_noun_event_takes_the_subject_of_its_light_verb_once(nlp):
+    events = _events(nlp, "Ghana and Togo held talks in Accra on Monday.")
+    assert _dyads(events, "CONSULT") == {("Ghana", "Togo"), ("Togo", "Ghana")}
+    assert len(events) == 2  # "talks" is the object of "held", not a second event
+
+
+def test_actors_carry_the_entity_ids_of_their_mentions(nlp):
+    article = article_from_record({"id": "t", "text": "Kenya accused Uganda of backing rebels.",
+                                   "published": "2024-03-08"})
+    record = extract_batch([article], nlp)[0]
+    ids = {ent["text"]: ent["entity_id"] for ent in record["entities"]}
+    accuse = next(e for e in record["events"] if e["type"] == "ACCUSE")
+    assert (accuse["actor1_entity_id"], accuse["actor2_entity_id"]) == (ids["Kenya"], ids["Uganda"])
+
+
+@pytest.mark.parametrize("text", [
+    "Tourists say it is a pleasant place to visit.",   # a verb trigger with no one doing it
+    "The new mine will meet demand for coal.",         # "meet demand" is no meeting
+])
+def test_no_event_without_actors_or_in_a_non_event_sense(nlp, text):
+    assert _events(nlp, text) == []
+
+
+def test_negated_event_keeps_its_type_and_actors(nlp):
+    event = _events(nlp, "The Nigerian army did not attack the village.")[0]
+    assert (event["type"], event["actor1"], event["mode"]) == ("ASSAULT", "Nigerian army", "negated")
+
+
+def test_seed_mobilization_is_reported_by_shoigu(nlp, seed_text):
+    events = _events(nlp, seed_text, published=None)
+    mobilize = next(e for e in events if e["type"] == "MOBILIZE")
+    assert "NATO" in mobilize["actor1"] and mobilize["reported_by"] == "Sergey Shoigu"
+
+
+def test_the_accuser_reports_the_accused_act_but_not_a_meeting_it_attended(nlp, seed_text):
+    events = _events(nlp, "Kenya blamed Somalia for shelling the border town.")
+    shelling = next(e for e in events if e["type"] == "ASSAULT")
+    assert (shelling["actor1"], shelling["reported_by"]) == ("Somalia", "Kenya")
+    seed = _events(nlp, seed_text, published=None)
+    meeting = next(e for e in seed if e["type"] == "CONSULT")
+    assert meeting["reported_by"] is None
+
+
+def test_the_party_of_a_purpose_clause_is_the_counterpart(nlp):
+    events = _events(nlp, "Kenya signed an accord on Thursday to supply Uganda with wheat.")
+    assert _dyads(events, "AGREE") == {("Kenya", "Uganda")}
+
+
+@pytest.mark.parametrize("text, etype, cameo, actor1, actor2", [
+    ("Kenya met with Uganda on Monday.", "CONSULT", "040", "Kenya", "Uganda"),
+    ("Kenya held talks with Uganda.", "CONSULT", "040", "Kenya", "Uganda"),
+    ("Kenya criticized Uganda over the border closure.", "ACCUSE", "111", "Kenya", "Uganda"),
+    ("Kenya praised Uganda for its help.", "SUPPORT", "051", "Kenya", "Uganda"),
+    ("Kenya signed an agreement with Uganda.", "AGREE", "057", "Kenya", "Uganda"),
+    ("Rebels attacked Ugandan troops.", "ASSAULT", "190", "Rebels", "Ugandan troops"),
+    ("North Korea fired missiles at Japan.", "ASSAULT", "193", "North Korea", "Japan"),
+    ("Kenya expelled Ugandan diplomats.", "SANCTION", "1663", "Kenya", "Ugandan diplomats"),
+    ("Kenya demanded that Uganda withdraw its troops.", "REQUEST", "100", "Kenya", "Uganda"),
+    ("Kenya offered aid to Uganda.", "AID", "033", "Kenya", "Uganda"),
+    ("Kenya threatened Uganda with sanctions.", "THREATEN", "130", "Kenya", "Uganda"),
+    ("Uganda denied the accusations.", "REJECT", "120", "Uganda", None),
+    ("Kenya imposed sanctions on Uganda.", "SANCTION", "163", "Kenya", "Uganda"),
+    ("Uganda was opposed by Kenya.", "ACCUSE", "110", "Kenya", "Uganda"),
+])
+def test_trigger_lexicon_covers_common_event_verbs(nlp, text, etype, cameo, actor1, actor2):
+    found = {(e["type"], e["cameo"], e["actor1"], e["actor2"]) for e in _events(nlp, text)}
+    assert (etype, cameo, actor1, actor2) in found

@@ -15,35 +15,27 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from transforms.dates import clause_tense, timex_to_date
+from transforms.event_actors import Actor, ActorFinder
+from transforms.event_arguments import clause_subject, nominal_actors, verbal_actors
 from transforms.event_places import article_places, event_place_fields
+from transforms.event_reporters import reporter
 
 __all__ = ["event_date", "extract_events", "load_triggers"]
 
 PATTERNS = Path(__file__).parent / "patterns"
-SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 OBJECT_DEPS = {"dobj", "obj", "attr"}
-TARGET_PREPS = {"with", "against", "on", "to", "at", "from", "toward", "towards", "for"}
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "into", "from"}
 MODAL_MODES = {"may": "possible", "might": "possible", "could": "possible", "would": "possible",
                "will": "future", "shall": "future", "should": "possible", "must": "obligation"}
 INTENT_LEMMAS = {"plan": "planned", "intend": "planned", "threaten": "threatened",
                  "vow": "planned", "try": "attempted", "seek": "attempted", "want": "planned",
                  "prepare": "planned", "refuse": "refused", "fail": "failed"}
-NON_ACTOR_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
-CALENDAR_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                  "january", "february", "march", "april", "may", "june", "july", "august",
-                  "september", "october", "november", "december", "today", "yesterday",
-                  "tomorrow", "tonight", "week", "month", "year", "weekend"}
-QUANTITY_HEADS = {"dozens", "hundreds", "thousands", "millions", "scores", "tens", "dozen",
-                  "hundred", "thousand", "several", "many", "some", "most", "all", "group",
-                  "groups", "number", "crowd", "crowds", "handful"}
 ASPECTUAL_LEMMAS = {"begin", "start", "continue", "resume", "manage", "keep", "go", "come"}
-ACTOR_NOUNS = {"country", "countries", "government", "governments", "state", "states",
-               "minister", "ministers", "official", "officials", "force", "forces", "troops",
-               "army", "police", "rebels", "militants", "protesters", "group", "groups",
-               "leader", "leaders", "president", "soldiers", "fighters", "people", "residents",
-               "villagers", "civilians", "students", "workers", "authorities", "alliance",
-               "members", "demonstrators", "insurgents", "gunmen", "party", "opposition"}
+#: Types whose co-actors act with each other when nobody else is named: "A and B met",
+#: "A and B agreed", "talks between A and B" give A→B and B→A. A lexicon row's `mutual`
+#: overrides the type's default ("A and B clashed").
+MUTUAL_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+UNATTRIBUTED_OK = {"ASSAULT", "PROTEST", "COERCE"}
 
 
 @lru_cache(maxsize=1)
@@ -75,102 +67,10 @@ def _lookup(token: Token) -> dict | None:
     objects = {child.lemma_.lower() for child in token.children if child.dep_ in OBJECT_DEPS}
     objects |= {child.lower_ for child in token.children if child.dep_ in OBJECT_DEPS}
     for row in rows:
+        if objects & set(row.get("not_object") or ()):
+            continue  # "meet demand", "meet a deadline": not a meeting
         if row["object"] is None or objects & set(row["object"]):
             return row
-    return None
-
-
-class _Arguments:
-    """Map tokens to the entity or noun phrase an analyst would name as the actor."""
-
-    def __init__(self, doc: Doc, entities: list[dict]) -> None:
-        self.doc = doc
-        self.by_char = {}
-        for ent in entities:
-            for char in range(ent["start"], ent["end"]):
-                self.by_char[char] = ent
-
-    def entity_of(self, token: Token) -> dict | None:
-        return self.by_char.get(token.idx)
-
-    def actor(self, token: Token | None) -> str | None:
-        """Name the actor a token stands for: its entity, an entity it governs, or its phrase."""
-        if token is None or token.pos_ == "PRON" and token.lower_ not in ("we", "they"):
-            return None
-        if token.like_num or token.lower_ in QUANTITY_HEADS:
-            # "dozens of protesters", "hundreds of civilians": the group is the actor
-            for prep in token.children:
-                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                if prep.dep_ == "prep" and prep.lower_ == "of" and pobj is not None:
-                    return self.actor(pobj)
-        if token.ent_type_ in NON_ACTOR_ENTS or token.lower_ in CALENDAR_WORDS:
-            return None  # "met on Friday": a day is never the one met
-        ent = self.entity_of(token)
-        if ent is not None:
-            return ent["text"]
-        for child in token.children:
-            if child.dep_ == "appos" and self.entity_of(child) is not None:
-                return self.entity_of(child)["text"]  # "the opposition leader X Y" → X Y
-        for child in token.children:
-            if child.dep_ in ("compound", "amod", "poss", "nmod"):
-                ent = self.entity_of(child)
-                if ent is not None and ent["label"] != "GROUP":
-                    return self._phrase(token)
-        if token.lower_ in ACTOR_NOUNS or token.lemma_.lower() in ACTOR_NOUNS:
-            return self._phrase(token)
-        if token.pos_ == "PROPN" and token.text[:1].isupper():
-            return self._phrase(token)  # a name the NER missed is still someone
-        return None
-
-    def _phrase(self, token: Token) -> str:
-        """The token with its left modifiers, without a leading determiner."""
-        left = [t for t in token.lefts if t.dep_ in ("compound", "amod", "poss", "nmod")]
-        start = min([token.i] + [t.left_edge.i for t in left])
-        while start < token.i and self.doc[start].lower_ in ("the", "a", "an", "its", "their"):
-            start += 1
-        return self.doc[start:token.i + 1].text
-
-
-RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
-CLIMB_DEPS = {"xcomp", "conj", "advcl", "relcl", "acl", "prep", "pobj", "pcomp", "ccomp",
-              "acomp"}
-
-
-def _subject(token: Token) -> tuple[Token | None, bool]:
-    """Return the clause subject and whether it is passive.
-
-    Climbs from "to restore" to "are trying" and through conjunctions to find an inherited
-    subject; a relative pronoun subject stands for the noun its clause modifies.
-    """
-    current = token
-    for _ in range(5):
-        # "accused X of attacking": the one accused is the one said to attack.
-        if current.dep_ == "pcomp" and current.head.lower_ in ("of", "for", "with"):
-            objects = _children(current.head.head, OBJECT_DEPS)
-            if objects:
-                return objects[0], False
-        subjects = _children(current, SUBJECT_DEPS)
-        if subjects:
-            subject = subjects[0]
-            if subject.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
-                subject = current.head
-            return subject, subject.dep_ == "nsubjpass"
-        if current.dep_ in CLIMB_DEPS and current.head is not current:
-            current = current.head
-            continue
-        break
-    return None, False
-
-
-def _dangling_subject(token: Token, args: _Arguments) -> Token | None:
-    """When the parse found no subject, take the nearest actor to the left of a root verb."""
-    if token.dep_ != "ROOT":
-        return None
-    for left in reversed(list(token.sent[: token.i - token.sent.start])):
-        if left.dep_ in ("pobj", "dobj") or left.pos_ == "VERB":
-            return None
-        if args.actor(left) is not None:
-            return left
     return None
 
 
@@ -189,48 +89,20 @@ def _mode(token: Token) -> str:
     return "asserted"
 
 
-def _verbal_arguments(token: Token, args: _Arguments) -> tuple[str | None, str | None]:
-    subject, passive = _subject(token)
-    if subject is None:
-        subject = _dangling_subject(token, args)
-    agent = next((pobj for child in token.children if child.dep_ == "agent"
-                  for pobj in child.children if pobj.dep_ == "pobj"), None)
-    objects = _children(token, OBJECT_DEPS)
-    target = objects[0] if objects else None
-    if target is not None and args.actor(target) is None:
-        # "restore ties with Gondor", "lift sanctions on Iran": the counterpart hangs off the
-        # object noun, not the verb.
-        for prep in _children(target, {"prep"}):
-            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-            if prep.lower_ in TARGET_PREPS and pobj is not None and args.actor(pobj):
-                target = pobj
-                break
-    if target is None or args.actor(target) is None:
-        for prep in _children(token, {"prep"}):
-            if prep.lower_ in TARGET_PREPS:
-                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                if pobj is not None and args.actor(pobj) is not None:
-                    target = pobj
-                    break
-    if passive:
-        return args.actor(agent), args.actor(subject)
-    return args.actor(subject), args.actor(target)
+def _actor_pairs(sources: list[Actor], targets: list[Actor], row: dict
+                 ) -> list[tuple[Actor | None, Actor | None]]:
+    """One (source, target) pair per actor pair, as PETRARCH codes co-actors.
 
-
-def _nominal_arguments(token: Token, args: _Arguments) -> tuple[str | None, str | None]:
-    actor1 = None
-    for child in token.children:
-        if child.dep_ in ("poss", "compound") and args.actor(child):
-            actor1 = args.actor(child)
-        elif child.dep_ == "prep" and child.lower_ in ("of", "by", "between"):
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            actor1 = actor1 or args.actor(pobj)
-    target = None
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ in ("on", "against", "with"):
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            target = target or args.actor(pobj)
-    return actor1, target
+    Co-actors of a mutual trigger with no other party are paired both ways; a symmetric
+    trigger ("A met B") also codes the target acting on the source.
+    """
+    if len(sources) > 1 and not targets and row.get("mutual", row["type"] in MUTUAL_TYPES):
+        return [(a, b) for a in sources for b in sources if a != b]
+    pairs = [(a, b) for a in (sources or [None]) for b in (targets or [None])
+             if a is None or b is None or a != b] or [(sources[0], None)]
+    if row.get("symmetric"):
+        pairs += [(b, a) for a, b in pairs if a is not None and b is not None]
+    return pairs
 
 
 def _clause_tokens(token: Token) -> range:
@@ -243,7 +115,7 @@ def _place_heads(token: Token) -> set[int]:
     if token.pos_ == "NOUN":
         return {t.i for t in token.subtree}
     heads = {token.i}
-    subject, _ = _subject(token)
+    subject, _ = clause_subject(token)
     if subject is not None and subject.i < token.i:
         heads.update(t.i for t in subject.subtree)
     for agent in _children(token, {"agent"}):
@@ -346,35 +218,59 @@ def event_date(date: dict | None, how: str | None, published: dt.date | None) ->
 def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: list[dict],
                    published: dt.date | None = None) -> list[dict]:
     """Return one dict per event trigger that the lexicon types, with its arguments."""
-    args = _Arguments(doc, entities)
+    finder = ActorFinder(doc, entities, places)
     sentence_of = {}
     for index, sent in enumerate(doc.sents):
         for token in sent:
             sentence_of[token.i] = (index, sent)
     context = article_places(doc, places)
     events = []
-    for token in doc:
-        row = _lookup(token)
-        if row is None:
+    triggers = [(token, row) for token in doc if (row := _lookup(token)) is not None]
+    # "held talks", "signed an agreement": the verb's event already covers its object noun.
+    covered = {child.i for token, row in triggers if row["object"]
+               for child in token.children if child.dep_ in OBJECT_DEPS | {"nsubjpass"}}
+    for token, row in triggers:
+        if row["pos"] == "NOUN" and token.i in covered:
             continue
         if row["pos"] == "VERB":
-            actor1, actor2 = _verbal_arguments(token, args)
+            sources, targets = verbal_actors(token, finder)
         else:
-            actor1, actor2 = _nominal_arguments(token, args)
+            sources, targets = nominal_actors(token, finder)
         index, sentence = sentence_of[token.i]
         place = _place(token, places, sentence)
         # A nominal trigger needs an actor ("talks between X and Y"); attacks and protests are
         # informative with only a place ("a bombing in Kabul").
         located_only_ok = row["type"] in ("ASSAULT", "PROTEST") and place
-        if row["pos"] == "NOUN" and not (actor1 or actor2 or located_only_ok):
+        if row["pos"] == "NOUN" and not (sources or targets or located_only_ok):
+            continue
+        # A verb with nobody doing it or done to is no event to count ("a place to visit"),
+        # except violence, protest and coercion, which matter even when unattributed.
+        if row["pos"] == "VERB" and not (sources or targets or row["type"] in UNATTRIBUTED_OK):
             continue
         date, how = _date(token, dates, sentence)
-        events.append({
+        shared = {
             "start": token.idx, "end": token.idx + len(token.text), "trigger": token.text,
-            "type": row["type"], "cameo": row["cameo"], "actor1": actor1, "actor2": actor2,
+            "type": row["type"], "cameo": row["cameo"],
             **event_place_fields(place, context), "date": date["text"] if date else None,
             **event_date(date, how, published), "mode": _mode(token),
             "tense": clause_tense(doc, token.idx, token.idx + len(token.text)),
             "trigger_id": row["id"], "sentence": index,
-        })
+            **_actor_fields("reported_by", reporter(token, finder), country=False),
+        }
+        for source, target in _actor_pairs(sources, targets, row):
+            events.append({**shared, **_actor_fields("actor1", source),
+                           **_actor_fields("actor2", target)})
+            if row.get("linked") and source is not None and target is not None:
+                # CAMEO's linked event: a visit is also hosted ("A visited B": B hosted A)
+                events.append({**shared, "cameo": row["linked"], **_actor_fields("actor1", target),
+                               **_actor_fields("actor2", source)})
     return events
+
+
+def _actor_fields(role: str, actor: Actor | None, country: bool = True) -> dict:
+    fields = {role: actor.text if actor else None,
+              f"{role}_entity_id": actor.entity_id if actor else None}
+    if country:
+        fields[f"{role}_country_iso3"] = actor.country_iso3 if actor else None
+        fields[f"{role}_sector"] = actor.sector if actor else None
+    return fields
