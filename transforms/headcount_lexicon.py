@@ -11,9 +11,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Lexicon", "LexiconError", "VagueAmount", "lexicon"]
+__all__ = ["CATEGORIES", "VICTIM_CATEGORIES", "Lexicon", "LexiconError", "VagueAmount",
+           "lexicon"]
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
+#: The fixed `category` vocabulary: what happened to the counted people, or what they are.
+CATEGORIES = ("killed", "injured", "kidnapped", "arrested", "displaced", "missing", "members",
+              "fighters", "troops", "protesters", "other")
+#: Categories that say something was done to the people counted: only people can carry them.
+VICTIM_CATEGORIES = frozenset({"killed", "injured", "kidnapped", "arrested"})
 
 
 class LexiconError(ValueError):
@@ -39,6 +45,14 @@ class Lexicon:
     noun_category: dict[str, str]
     verb_category: dict[str, str]
     measures: frozenset[str]
+    #: group of each person noun ("civilians", "people", else its category); nouns are people.
+    noun_group: dict[str, str]
+    #: verbs whose active subject is the counted group ("12 died"), not the agent.
+    subject_verbs: frozenset[str]
+
+    def is_person(self, lemma: str) -> bool:
+        """Return whether the lemma is a noun for people ("villager", "troops")."""
+        return lemma in self.noun_group
 
     def qualifier_before(self, words: list[str]) -> tuple[str, int] | None:
         """Return (qualifier, word count) for the longest qualifier ending the word list."""
@@ -72,21 +86,30 @@ def lexicon() -> Lexicon:
     nouns: dict[str, str] = {}
     verbs: dict[str, str] = {}
     measures: set[str] = set()
+    groups: dict[str, str] = {}
+    subject_verbs: set[str] = set()
     for row in _rows("headcount_lexicon.jsonl"):
         kind = row.get("kind")
+        if kind in ("noun", "verb") and row.get("category") not in CATEGORIES:
+            raise LexiconError(f"headcount_lexicon.jsonl: {row['id']} has category "
+                               f"{row.get('category')!r}, not one of {', '.join(CATEGORIES)}")
         if kind == "qualifier":
             for phrase in row["words"]:
                 qualifiers[tuple(phrase.split())] = row["qualifier"]
         elif kind == "noun":
             nouns.update(dict.fromkeys(row["lemmas"], row["category"]))
+            groups.update(dict.fromkeys(row["lemmas"], row.get("group", row["category"])))
         elif kind == "verb":
             verbs.update(dict.fromkeys(row["lemmas"], row["category"]))
         elif kind == "measure":
             measures.update(row["lemmas"])
+        elif kind == "subject_verb":
+            subject_verbs.update(row["lemmas"])
         else:
             raise LexiconError(f"headcount_lexicon.jsonl: unknown kind {kind!r} in {row['id']}")
     vague = {}
     for row in _rows("headcount_vague.jsonl"):
         words = tuple(row["words"].split())
         vague[words] = VagueAmount(row["id"], words, row.get("low"), row.get("high"))
-    return Lexicon(qualifiers, vague, nouns, verbs, frozenset(measures))
+    return Lexicon(qualifiers, vague, nouns, verbs, frozenset(measures), groups,
+                   frozenset(subject_verbs))

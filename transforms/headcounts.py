@@ -6,7 +6,9 @@ the governing verb or modifier ("killed", "wounded", "arrested"), and the group 
 Amounts with no counted noun borrow the noun of an earlier count in the same sentence
 ("up to 6,500 members, with 4,000 located ..." → 4,000 members). Years, money, percentages,
 ages, times, ordinals, measures and numbering ("No 12", "page 3") are not headcounts.
-Word lists and vague bounds are data: `patterns/headcount_*.jsonl`.
+Word lists and vague bounds are data: `patterns/headcount_*.jsonl`. The category comes from
+`transforms.headcount_category`, the review flag from `transforms.headcount_review`, the tally
+flag from `transforms.headcount_tally`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,17 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from transforms.headcount_lexicon import Lexicon, lexicon
+from transforms.headcount_category import (
+    FATE_CATEGORIES,
+    event_category,
+    fate_word_after,
+    governor,
+    is_people,
+    toll_category,
+)
+from transforms.headcount_lexicon import CATEGORIES, VICTIM_CATEGORIES, Lexicon, lexicon
+from transforms.headcount_review import needs_review, review_thresholds
+from transforms.headcount_tally import is_tally
 from transforms.numbers import SCALES, UNITS, NumberParseError, parse_number
 
 __all__ = ["extract_headcounts"]
@@ -37,9 +49,10 @@ _RANGE_TOKEN = re.compile(r"^(\d[\d,]*)[-–](\d[\d,]*)$")
 _PHONE = re.compile(r"^\d+(?:[-.]\d+){2,}$")
 _YEARLIKE = re.compile(r"^(?:1[89]|20)\d\d$")
 _ACTOR_LABELS = {"ORG", "NORP", "GPE"}
-_VICTIM_CATEGORIES = {"killed", "injured", "arrested", "kidnapped", "displaced", "missing",
-                      "civilians"}
+#: Counts of these belong to no actor: victims are not the group's strength.
+_NO_ACTOR_CATEGORIES = {"killed", "injured", "arrested", "kidnapped", "displaced", "missing"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_RATE_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade"}
 
 
 @dataclass
@@ -198,45 +211,14 @@ def _counted_noun(amount: Amount, lex: Lexicon) -> Token | None:
     return None
 
 
-def _governor(node: Token, amount: Amount) -> tuple[Token, Token]:
-    """Return (node, head) after climbing conjuncts and the amount's own qualifier words.
-
-    "amassed up to 6,500 members" parses "members" as the object of "to": the governing verb
-    is then "amassed", and "members" plays the role "to" plays.
-    """
-    while node.dep_ in ("conj", "appos") and node.head.i != node.i:
-        node = node.head
-    head = node.head
-    while head.i != node.i and amount.start <= head.i < amount.end and head.head.i != head.i:
-        node, head = head, head.head
-    return node, head
-
-
-def _event_category(anchor: Token, lex: Lexicon, amount: Amount) -> str | None:
-    """Return what happened to the counted group, from verbs and modifiers around `anchor`."""
-    for child in anchor.children:
-        if child.dep_ in ("acl", "amod", "relcl", "appos") and child.lemma_.lower() in lex.verb_category:
-            return lex.verb_category[child.lemma_.lower()]
-        if child.dep_ == "relcl":
-            for grand in child.children:
-                if grand.dep_ in ("acomp", "oprd") and grand.lemma_.lower() in lex.verb_category:
-                    return lex.verb_category[grand.lemma_.lower()]
-    node, head = _governor(anchor, amount)
-    if node.dep_ == "pobj" and head.lower_ in ("of", "among") and head.head.i != head.i:
-        node, head = _governor(head.head, amount) if head.head.i in range(
-            amount.start, amount.end) else (head, head.head)
-    if head.i == node.i:
-        return None
-    for _ in range(2):  # "were killed along with 12 villagers"
-        if head.pos_ == "ADP" and head.lower_ in ("with", "along", "including", "among"):
-            head = head.head
-    if head.lemma_.lower() in lex.verb_category:
-        return lex.verb_category[head.lemma_.lower()]
-    for sibling in head.children:
-        if sibling.dep_ in ("acomp", "oprd", "xcomp", "ccomp", "attr") and sibling.i != node.i \
-                and sibling.lemma_.lower() in lex.verb_category:
-            return lex.verb_category[sibling.lemma_.lower()]
-    return None
+def _is_rate(noun: Token, lex: Lexicon) -> bool:
+    """Whether the counted noun is followed by "per day", "a year", "each month"."""
+    doc = noun.doc
+    if noun.i + 2 >= len(doc) or doc[noun.i + 1].lower_ not in ("per", "a", "an", "each", "every"):
+        return False
+    after = doc[noun.i + 3].lower_ if noun.i + 3 < len(doc) else ""
+    return doc[noun.i + 2].lemma_.lower() in _RATE_UNITS \
+        and after not in ("ago", "earlier", "later", "before", "after")  # "a week ago" is a date
 
 
 def _entity_text(token: Token) -> str | None:
@@ -259,8 +241,9 @@ def _actor(noun: Token | None, category: str, lex: Lexicon, amount: Amount) -> s
             for pobj in child.children:
                 if pobj.dep_ == "pobj" and (text := _entity_text(pobj)):
                     return text
-    node, verb = _governor(noun, amount)
-    if category in _VICTIM_CATEGORIES or node.dep_ not in ("dobj", "attr", "nsubj", "prep"):
+    node, verb = governor(noun, amount)
+    if category in _NO_ACTOR_CATEGORIES or lex.noun_group.get(noun.lemma_.lower()) == "civilians" \
+            or node.dep_ not in ("dobj", "attr", "nsubj", "prep"):
         return None
     if verb.lemma_.lower() in lex.verb_category:
         return None
@@ -273,8 +256,13 @@ def _actor(noun: Token | None, category: str, lex: Lexicon, amount: Amount) -> s
 
 
 def extract_headcounts(doc: Doc) -> list[dict]:
-    """Return one dict per count of people (or things), tied to the noun it counts."""
+    """Return one dict per count of people (or things), tied to the noun it counts.
+
+    `needs_review` flags counts above their category's plausibility threshold
+    (`transforms.headcount_review`).
+    """
     lex = lexicon()
+    thresholds = review_thresholds()
     starts = [sent.start_char for sent in doc.sents]
     records: list[dict] = []
     i = 0
@@ -288,6 +276,7 @@ def extract_headcounts(doc: Doc) -> list[dict]:
             continue
         record = _record(doc, amount, lex, records, starts)
         if record is not None:
+            record["needs_review"] = needs_review(record, thresholds)
             records.append(record)
         i = max(amount.end, i + 1)
     return records
@@ -310,26 +299,38 @@ def _record(doc: Doc, amount: Amount, lex: Lexicon, previous: list[dict],
             return None
         if (amount.yearlike or amount.in_date) and lemma not in lex.noun_category:
             return None
+        if _is_rate(noun, lex):
+            return None  # "21 people per day" is a rate, not a count of people
         unit = lemma
-        event = _event_category(noun, lex, amount)
+        event = event_category(noun, lex, amount)
+        if event in VICTIM_CATEGORIES and not is_people(noun, lex):
+            event = None  # "killing two birds with one stone": only people are victims
         category = event or lex.noun_category.get(lemma) or lex.noun_category.get(noun.lower_, "other")
         actor = _actor(noun, category, lex, amount)
     else:
         if amount.yearlike or amount.in_date:
             return None
-        event = _event_category(amount.core, lex, amount)
+        event = event_category(amount.core, lex, amount) or toll_category(amount, lex) \
+            or fate_word_after(amount, lex)
         earlier = [r for r in previous if r["sentence"] == sentence and r["unit"]]
         if earlier and amount.qualifier != "vague":
             unit, actor = earlier[-1]["unit"], earlier[-1]["actor"]
             category = event or earlier[-1]["category"]
+            if event is None and category in FATE_CATEGORIES \
+                    and governor(amount.core, amount)[1].pos_ == "VERB":
+                category = "other"  # "killed 23 and sent 400 to hospital": its own verb
         elif event is not None:
             unit, actor, category = None, None, event
         else:
             return None
+    if category not in CATEGORIES:
+        category = "other"
     end = amount.end
     if noun is not None and noun.i >= amount.end and noun.i - amount.end <= 4:
         end = noun.i + 1
     start_char, end_char = doc[amount.start].idx, doc[end - 1].idx + len(doc[end - 1].text)
     return {"start": start_char, "end": end_char, "text": doc.text[start_char:end_char],
             "low": amount.low, "high": amount.high, "qualifier": amount.qualifier,
-            "category": category, "unit": unit, "actor": actor, "sentence": sentence}
+            "category": category, "unit": unit, "actor": actor, "sentence": sentence,
+            "is_tally": category in FATE_CATEGORIES
+            and is_tally(doc[amount.start], noun if noun is not None else amount.core)}
