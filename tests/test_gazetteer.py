@@ -7,7 +7,9 @@ import time
 import pytest
 
 from evaluation.geoparsing import haversine_km
-from transforms.place_points import bbox_centre, main_landmass_centroid
+from transforms.place_build import country_point
+from transforms.place_build_admin import admin1_point
+from transforms.place_points import bbox_centre, core_land, main_landmass_centroid, on_land
 
 from transforms.gazetteer import demonym_country, demonym_place, load_gazetteer
 from transforms.place_names import load_jsonl, normalize, strip_type_words
@@ -116,8 +118,8 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 @pytest.mark.parametrize(("text", "feature", "inland_point"), [
-    # Country points are the centre of the main landmass, not a rounded factbook figure or a
-    # point dragged by Alaska and Hawaii; the reference points are well-known geographic centres.
+    # Large compact countries take the centroid of their core land, not a rounded factbook
+    # figure or a point dragged by Alaska and Hawaii; the references are well-known centres.
     ("United States", "country", (39.83, -98.58)),   # Lebanon, Kansas
     ("Australia", "country", (-25.61, 134.35)),      # Lambert Gravitational Centre
     # Subdivision points follow the area, not the towns along the coast.
@@ -151,3 +153,54 @@ def test_main_landmass_centroid_ignores_far_islands():
     far_isle = [(100.0, 0.0), (100.0, 1.0), (101.0, 1.0), (101.0, 0.0), (100.0, 0.0)]
     lat, lon = main_landmass_centroid([square, far_isle])
     assert abs(lat - 5.0) < 0.1 and abs(lon - 5.0) < 0.1
+
+
+def _square(lat0: float, lon0: float, size: float) -> list[tuple[float, float]]:
+    """Return a clockwise (lon, lat) ring, as shapefiles store outer rings."""
+    return [(lon0, lat0), (lon0, lat0 + size), (lon0 + size, lat0 + size),
+            (lon0 + size, lat0), (lon0, lat0)]
+
+
+def test_core_land_reports_its_area_and_on_land_its_inside():
+    lat, lon, area = core_land([_square(0.0, 0.0, 10.0)])
+    assert abs(lat - 5.0) < 0.1 and abs(lon - 5.0) < 0.1
+    assert 1.1e6 < area < 1.3e6  # ~1,110 km by ~1,100 km
+    assert on_land(5.0, 5.0, [_square(0.0, 0.0, 10.0)])
+    assert not on_land(5.0, 15.0, [_square(0.0, 0.0, 10.0)])
+
+
+def test_country_point_keeps_a_published_centre_that_agrees_or_that_the_shape_explains():
+    land = [_square(0.0, 0.0, 30.0)]  # ~11 million km2: radius ~1,870 km, centroid (15, 15)
+    assert country_point((15.4, 15.0), land) == ((15.4, 15.0), "countryinfo")  # ~45 km: agrees
+    assert country_point((20.0, 15.0), land) == ((20.0, 15.0), "countryinfo")  # ~560 km: shape
+    assert country_point((17.0, 15.0), land)[1] == "natural_earth_core"        # ~220 km: guess
+    assert country_point((15.0, 40.0), land)[1] == "natural_earth_core"        # in the sea
+    assert country_point(None, land)[1] == "natural_earth_core"
+    assert country_point((1.0, 2.0), None) == ((1.0, 2.0), "countryinfo")
+
+
+def test_admin1_point_prefers_the_published_point_unless_it_is_the_namesake_city():
+    state = {"name": "New York", "cc": "US", "lat": 40.71, "lon": -74.0}
+    cities = {("US", "new york"): [(40.71, -74.01)]}
+    assert admin1_point(state, (42.76, -75.83), cities) == (42.76, -75.83)
+    assert admin1_point(state, (42.76, -75.83), {}) == (40.71, -74.0)
+    assert admin1_point(None, (42.76, -75.83), cities) == (42.76, -75.83)
+
+
+@pytest.mark.parametrize(("text", "capital"), [
+    # Each province takes the GeoNames code of its own towns, not of namesakes elsewhere.
+    ("Zhejiang", "Hangzhou"), ("Jiangsu", "Nanjing"), ("Jiangxi", "Nanchang"),
+    ("Inner Mongolia", "Hohhot"), ("Ontario", "Toronto"),
+])
+def test_subdivision_codes_and_points_belong_to_the_subdivision(gaz, text, capital):
+    province = next(p for p in gaz.lookup(text) if p.feature == "admin1")
+    city = max((p for p in gaz.lookup(capital) if p.feature == "city"), key=lambda p: p.population)
+    assert city.admin1 == province.admin1
+    assert _km((province.lat, province.lon), (city.lat, city.lon)) < 1000
+
+
+def test_small_towns_are_a_fallback_index_only(gaz):
+    towns = gaz.lookup_town("Blakely")
+    assert any(t.admin1 == "US-GA" and t.feature == "city" and 1000 <= t.population < 15000
+               for t in towns)
+    assert not any(p.population < 15000 and p.feature == "city" for p in gaz.lookup("Blakely"))

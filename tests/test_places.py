@@ -211,3 +211,49 @@ def test_countries_listed_together_stay_themselves(nlp):
     places = by_text(places_of(nlp, "Cases were confirmed in Greece, Bulgaria, Italy and Austria."))
     assert [places[n]["country_iso3"] for n in ("Greece", "Bulgaria", "Italy", "Austria")] == \
         ["GRC", "BGR", "ITA", "AUT"]
+
+
+def test_a_namesake_resolved_by_the_articles_other_places(nlp):
+    text = ("A tornado tore through Paris on Tuesday night. Crews from Dallas and Houston "
+            "joined the search, and the governor declared a disaster across Texas.")
+    place = by_text(places_of(nlp, text))["Paris"]
+    assert (place["country_iso3"], place["admin1"], place["feature"]) == ("USA", "US-TX", "city")
+
+
+@pytest.mark.parametrize(("sentence", "text", "iso3"), [
+    # Listed with countries, a country name is the country, not a subdivision of a neighbour.
+    ("Measles cases fell in Egypt and Niger last year, officials in Nigeria said.", "Niger", "NER"),
+    ("Vaccines went to Ghana, Guinea-Bissau, Niger, Nigeria and Togo.", "Niger", "NER"),
+    # "Republic" ending a later name in the list is not a type word for "Benin".
+    ("Teams reached Gambia, Benin, Central African Republic and Chad, "
+     "as well as Benin City in Nigeria.", "Benin", "BEN"),
+])
+def test_names_listed_with_countries_are_countries(nlp, sentence, text, iso3):
+    place = by_text(places_of(nlp, sentence))[text]
+    assert (place["country_iso3"], place["feature"]) == (iso3, "country")
+
+
+def test_a_parent_name_holds_the_town_before_it(nlp):
+    text = ("The bakery, based in London, Ontario in Canada, shipped bread to stores "
+            "in California.")
+    place = by_text(places_of(nlp, text))["Ontario"]
+    assert (place["country_iso3"], place["admin1"], place["feature"]) == ("CAN", "CA-ON", "admin1")
+
+
+@pytest.mark.parametrize("text", [
+    "A tornado flattened homes in Athens, Texas on Sunday.",
+    "Texas troopers closed the highway after a tornado hit Athens on Sunday.",
+])
+def test_small_town_in_its_named_state_beats_a_foreign_namesake(nlp, text):
+    place = by_text(places_of(nlp, text))["Athens"]
+    assert (place["country_iso3"], place["admin1"], place["feature"]) == ("USA", "US-TX", "city")
+    assert place["geonames_id"] is not None and 31.5 < place["lat"] < 32.8
+
+
+def test_two_foreign_namesakes_do_not_vouch_for_each_other(nlp):
+    # Suffolk and Norfolk are also neighbouring cities in Virginia; the article names the UK.
+    text = ("Inspectors in the UK ordered a cull after bird flu reached a turkey farm in "
+            "Suffolk. Last spring a smaller outbreak was contained in Norfolk.")
+    places = by_text(places_of(nlp, text))
+    assert places["Suffolk"]["country_iso3"] == "GBR"
+    assert places["Norfolk"]["country_iso3"] == "GBR"

@@ -32,6 +32,8 @@ def type_cue(doc: Doc, start: int, end: int) -> str | None:
     while i < len(doc) and i - end < _MAX_SCAN:
         token = doc[i]
         lower = token.lower_
+        if token.ent_iob_ == "I":
+            break  # part of another name: "Benin, Cape Verde, Central African Republic"
         if lower in words["admin1_type"]:
             return "admin1"
         if lower in words["city_type"] and lower != "capital":

@@ -15,11 +15,13 @@ import struct
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["Ring", "bbox_centre", "main_landmass_centroid", "read_dbf", "read_polygons"]
+__all__ = ["Ring", "bbox_centre", "core_land", "distance_km", "main_landmass_centroid", "on_land",
+           "read_dbf", "read_polygons"]
 
 Ring = list[tuple[float, float]]  # (lon, lat) pairs, first == last, as in shapefiles
 _POLYGON_TYPES = frozenset({5, 15, 25})  # Polygon, PolygonZ, PolygonM
 EARTH_RADIUS_KM = 6371.0088
+_KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 #: Islands whose centre lies this close to the main landmass's centre count as the country's core
 #: (measured on GeoVirus against 0 (main landmass only), 1,200 and 2,000 km; see place_sources.md).
 CORE_RADIUS_KM = 800.0
@@ -91,16 +93,17 @@ def _ring_parts(ring: Ring) -> tuple[float, float, float] | None:
     return -area, lat, (lon + 180) % 360 - 180  # shapefile outer rings run clockwise
 
 
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Return the great-circle distance in km between two (lat, lon) points."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     a = (math.sin((phi2 - phi1) / 2) ** 2
          + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def main_landmass_centroid(rings: list[Ring], radius_km: float = CORE_RADIUS_KM
-                           ) -> tuple[float, float] | None:
-    """Return (lat, lon) of the area centroid of a country's core land.
+def core_land(rings: list[Ring], radius_km: float = CORE_RADIUS_KM
+              ) -> tuple[float, float, float] | None:
+    """Return (lat, lon, area_km2) of a country's core land: its area centroid and its area.
 
     The core is the largest ring (the main landmass) plus every ring whose centre lies within
     `radius_km` of its centre: New Zealand's North Island joins the South Island and the
@@ -110,16 +113,34 @@ def main_landmass_centroid(rings: list[Ring], radius_km: float = CORE_RADIUS_KM
     if not parts:
         return None
     _, lat0, lon0 = max(parts)
-    x = y = z = 0.0
+    x = y = z = area = 0.0
     for weight, lat, lon in parts:
-        if _distance_km(lat0, lon0, lat, lon) > radius_km:
+        if distance_km(lat0, lon0, lat, lon) > radius_km:
             continue
         phi, lam = math.radians(lat), math.radians(lon)
         x += weight * math.cos(phi) * math.cos(lam)
         y += weight * math.cos(phi) * math.sin(lam)
         z += weight * math.sin(phi)
+        area += weight * _KM_PER_DEGREE ** 2
     lat = math.degrees(math.atan2(z, math.hypot(x, y)))
-    return round(lat, 4), round(math.degrees(math.atan2(y, x)), 4)
+    return round(lat, 4), round(math.degrees(math.atan2(y, x)), 4), round(area)
+
+
+def main_landmass_centroid(rings: list[Ring], radius_km: float = CORE_RADIUS_KM
+                           ) -> tuple[float, float] | None:
+    """Return (lat, lon) of the area centroid of a country's core land (see `core_land`)."""
+    core = core_land(rings, radius_km)
+    return None if core is None else core[:2]
+
+
+def on_land(lat: float, lon: float, rings: list[Ring]) -> bool:
+    """Tell whether a point lies inside the rings (even-odd rule, so holes are holes)."""
+    inside = False
+    for ring in rings:
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+            if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
+                inside = not inside
+    return inside
 
 
 def bbox_centre(points: Iterable[tuple[float, float]]) -> tuple[float, float] | None:

@@ -23,6 +23,8 @@ PARENT_BONUS = 20.0
 COUNTRY_BONUS = {"city": 2.0}
 DEFAULT_COUNTRY_BONUS = 4.0
 ADMIN1_BONUS = 4.0
+#: Kinds a list of names can share, tried in this order ("Mali, Niger and Chad" are countries).
+LIST_KINDS = ("country", "admin1")
 
 
 def candidates(ent: Span, gaz: Gazetteer) -> list[Place]:
@@ -59,7 +61,7 @@ def _score(place: Place, cue: str | None, parents: list[Place], context: Counter
     score = place.prior
     if cue is not None:
         score += TYPE_BONUS if place.feature == cue else 0.0
-        score -= TYPE_BONUS if place.feature == "country" else 0.0
+        score -= TYPE_BONUS if place.feature == "country" and cue != "country" else 0.0
     if any(_contains(parent, place) for parent in parents):
         score += PARENT_BONUS
     if context.get(place.country_iso3, 0) > 0:
@@ -73,11 +75,18 @@ def _best(places: list[Place], cue: str | None, parents: list[Place], context: C
     return max(places, key=lambda place: _score(place, cue, parents, context))
 
 
-def _list_cue(places: list[Place], neighbours: list[Place | None]) -> str | None:
-    """Return "admin1" when the mention is listed among subdivisions ("Ohio, Oregon and Utah")."""
-    kinds = [n.feature for n in neighbours if n is not None]
-    if kinds and all(kind == "admin1" for kind in kinds) and any(p.feature == "admin1" for p in places):
-        return "admin1"
+def _list_cue(places: list[Place], neighbours: list[list[Place]]) -> str | None:
+    """Return the kind all listed neighbours can be ("Egypt and Niger": country).
+
+    Neighbours are judged by all their candidates, not their first choice: "Oklahoma" alone
+    may first read as Oklahoma City, yet a list of states is still a list of states.
+    """
+    if not neighbours:
+        return None
+    for kind in LIST_KINDS:
+        if (any(p.feature == kind for p in places)
+                and all(any(n.feature == kind for n in options) for options in neighbours)):
+            return kind
     return None
 
 
@@ -92,6 +101,16 @@ def _restated(doc: Doc, mentions: list[Span], first: list[Place | None], i: int,
     return next((p for p in places if p.place_id == first[i + 1].place_id), None)
 
 
+def _is_parent_of(after: tuple[int, int, list[Place]] | None, ent: Span) -> bool:
+    return after is not None and after[0] == ent.start and after[1] == ent.end
+
+
+def _holders(places: list[Place], children: list[Place]) -> list[Place]:
+    """Keep the candidates holding one of the previous name's ("Mississauga, Ontario")."""
+    holding = [place for place in places if any(_contains(place, child) for child in children)]
+    return holding or places
+
+
 def _in_parent(parent: Place, place: Place) -> bool:
     if parent.feature == "country":
         return place.country_iso3 == parent.country_iso3
@@ -99,23 +118,33 @@ def _in_parent(parent: Place, place: Place) -> bool:
 
 
 def _fallback(ent: Span, chosen: Place | None, parents: list[Place], context: Counter,
-              gaz: Gazetteer, listed: bool = False) -> Place | None:
+              gaz: Gazetteer, listed: bool = False, anchors: Counter | None = None
+              ) -> Place | None:
     """Return a better entry when the chosen one contradicts the article's own geography.
 
     Only towns give way (and mentions with no entry at all). A named parent that holds no
-    candidate ("Suffolk, England") resolves the town to a second-level unit inside the parent;
-    when there is none, an unknown name or a town from a country the article never names takes
-    the parent subdivision itself ("Stroud, Ontario": its precision says how coarse), unless the
-    mention is an item of a list (`listed`: "Anhui, Guangxi, Hainan"). Without a parent, a
-    town in a country the article never names gives way to a second-level unit of a country it
-    does name ("a farm in Suffolk" in a British story).
+    candidate resolves the name to a small town inside it ("Blakely, Georgia"), else to a
+    second-level unit inside it ("Suffolk, England"); when there is neither, an unknown name or
+    a town from a country the article never names takes the parent subdivision itself
+    ("Stroud, Ontario": its precision says how coarse), unless the mention is an item of a list
+    (`listed`: "Anhui, Guangxi, Hainan"). Without a parent, a town in a country the article
+    never names (`anchors`: its country and subdivision names, when it has any) gives way to a
+    small town in a subdivision the article names, else to a second-level unit of a country it
+    names ("a farm in Suffolk" in a British story).
     """
     if chosen is not None and chosen.feature != "city":
         return None
-    foreign = chosen is None or context.get(chosen.country_iso3, 0) == 0
+    # When the article names countries or subdivisions, they say what is foreign: two towns
+    # of one foreign country ("Suffolk" and "Norfolk", Virginia) must not vouch for each other.
+    judge = anchors if anchors else context
+    foreign = chosen is None or judge.get(chosen.country_iso3, 0) == 0
     if parents:
         if chosen is not None and any(_contains(parent, chosen) for parent in parents):
             return None
+        towns = [town for town in gaz.lookup_town(ent.text)
+                 if any(_contains(parent, town) for parent in parents)]
+        if towns:
+            return max(towns, key=lambda town: town.population)
         inside = [unit for unit in gaz.lookup_admin2(ent.text)
                   if any(_in_parent(parent, unit) for parent in parents)]
         if inside:
@@ -127,6 +156,9 @@ def _fallback(ent: Span, chosen: Place | None, parents: list[Place], context: Co
         return max(named, key=lambda parent: context[parent.country_iso3])
     if not context or not foreign:
         return None
+    towns = [town for town in gaz.lookup_town(ent.text) if context.get(town.admin1, 0) > 0]
+    if towns:
+        return max(towns, key=lambda town: (context[town.admin1], town.population))
     units = [unit for unit in gaz.lookup_admin2(ent.text) if context.get(unit.country_iso3, 0) > 0]
     if not units:
         return None
@@ -153,38 +185,48 @@ def resolve_places(doc: Doc, gaz: Gazetteer) -> list[dict]:
     mentions = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS]
     options = [candidates(ent, gaz) for ent in mentions]
     cues = [type_cue(doc, ent.start, ent.end) for ent in mentions]
-    parents = []
-    for ent in mentions:
-        after = after_parent(doc, ent.end, gaz)
+    neighbours = list_neighbours(doc, [(ent.start, ent.end) for ent in mentions])
+    parents, afters = [], []
+    for i, ent in enumerate(mentions):
+        # An item inside a list is followed by the next item, not by its parent:
+        # "Guinea-Bissau, Niger, Nigeria and Togo" (but "Minsk, Belarus").
+        after = None if any(j < i for j in neighbours[i]) else after_parent(doc, ent.end, gaz)
+        afters.append(after)
         parents.append((after[2] if after else []) + possessive_parent(doc, ent.start, gaz))
     empty: Counter = Counter()
     first = [_best(places, cue, parent, empty) if places else None
              for places, cue, parent in zip(options, cues, parents, strict=True)]
     # Context is what *other* names say: repeating "Mexico" must not pull "Mexico" to a city.
     by_text: dict[str, set[str]] = {}
+    named_areas: dict[str, set[str]] = {}  # the same, from country and admin1 names only
     for ent, place in zip(mentions, first, strict=True):
+        if place is not None and place.country_iso3 and place.feature in ("country", "admin1"):
+            named_areas.setdefault(normalize(ent.text), set()).add(place.country_iso3)
         if place is not None and place.country_iso3:
             found = by_text.setdefault(normalize(ent.text), set())
             found.add(place.country_iso3)
             if place.feature == "admin1" and place.admin1:
                 found.add(place.admin1)
     starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
-    neighbours = list_neighbours(doc, [(ent.start, ent.end) for ent in mentions])
     records = []
     for i, (ent, places, cue, parent) in enumerate(zip(mentions, options, cues, parents,
                                                       strict=True)):
         own = normalize(ent.text)
         context = Counter(code for text, found in by_text.items() if text != own
                           for code in found)
-        chosen = first[i]
+        anchors = Counter(code for text, found in named_areas.items() if text != own
+                          for code in found)
+        if i and _is_parent_of(afters[i - 1], ent):
+            places = _holders(places, options[i - 1])
+        chosen = first[i] if first[i] is None or first[i] in places else places[0]
         restated = _restated(doc, mentions, first, i, places)
         if restated is not None:
             chosen = restated
         elif len(places) > 1:
-            cue = cue or _list_cue(places, [first[j] for j in neighbours[i]])
+            cue = cue or _list_cue(places, [options[j] for j in neighbours[i]])
             chosen = _best(places, cue, parent, context)
         listed = any(j < i for j in neighbours[i])
-        chosen = _fallback(ent, chosen, parent, context, gaz, listed) or chosen
+        chosen = _fallback(ent, chosen, parent, context, gaz, listed, anchors) or chosen
         sentence = max(bisect.bisect_right(starts, ent.start_char) - 1, 0)
         records.append(place_record(ent, chosen, sentence))
     return records
