@@ -128,7 +128,8 @@ def render_report(frames: Mapping[str, pd.DataFrame], source: str | None = None)
         ("actors", "Actors and dyads", _actors_section(page, frames["top_actors"],
                                                       frames["top_dyads"])),
         ("headcounts", "Headcounts by category", _headcounts_section(page,
-                                                                     frames["headcounts"])),
+                                                                     frames["headcounts"])
+         + _review_section(frames.get("headcounts_for_review"))),
         ("checks", "Failing checks", _checks_section(frames)),
     ]
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -253,6 +254,19 @@ def _headcounts_section(page: _Page, headcounts: pd.DataFrame) -> str:
     return (page.chart(charts.headcounts_chart(headcounts), "Headcounts by category") + table
             + '<p class="note">Sums add counts from different articles, which may report the '
               "same people: read them as scale, not a toll.</p>")
+
+
+def _review_section(flagged: pd.DataFrame | None) -> str:
+    """List the headcounts above their category's plausibility threshold (`needs_review`)."""
+    if flagged is None or flagged.empty:
+        return ""
+    table = _table(flagged, [("headcount", "headcount_text"), ("category", "category"),
+                             ("largest", "largest"), ("article", "article_title"),
+                             ("article id", "article_id")])
+    return ("<h3>Headcounts flagged for review</h3>"
+            '<p class="note">Above the plausibility threshold of their category '
+            "(NEWSDESK_HEADCOUNT_REVIEW_ABOVE): published, but check them against the article "
+            "before use.</p>" + table)
 
 
 def _checks_section(frames: Mapping[str, pd.DataFrame]) -> str:

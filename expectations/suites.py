@@ -34,9 +34,10 @@ DATE_PRECISIONS = (
 HEADCOUNT_QUALIFIERS = (
     "exact", "approx", "at_least", "more_than", "up_to", "less_than", "range", "vague",
 )  # fmt: skip
+#: The fixed vocabulary of transforms.headcount_lexicon.CATEGORIES (tests keep them equal).
 HEADCOUNT_CATEGORIES = (
-    "killed", "injured", "arrested", "displaced", "kidnapped", "protesters", "members",
-    "troops", "people", "other",
+    "killed", "injured", "kidnapped", "arrested", "displaced", "missing", "members",
+    "fighters", "troops", "protesters", "other",
 )  # fmt: skip
 PUBLISHED_SOURCES = ("input", "missing", "dateline")
 COUNTRY_ISO3 = tuple(sorted(country.alpha_3 for country in pycountry.countries))
@@ -47,6 +48,7 @@ TABLE_KEYS: dict[str, str] = {
     "stg_dates": "date_id",
     "stg_headcounts": "headcount_id",
     "stg_events": "event_id",
+    "stg_roles": "role_id",
 }
 
 _SPAN = ["article_id", "sentence_index", "start_char", "end_char"]
@@ -60,7 +62,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "stg_mentions": (
         "mention_id", *_SPAN, "mention_text", "label", "entity_id", "place_name", "country_iso3",
-        "admin1", "lat", "lon", "geonames_id", "place_feature", "place_precision", *_SPAN_TAIL,
+        "admin1", "lat", "lon", "geonames_id", "place_feature", "place_precision", "sector",
+        *_SPAN_TAIL,
     ),
     "stg_dates": (
         "date_id", *_SPAN, "date_text", "timex_type", "timex_value", "date_precision",
@@ -68,7 +71,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "stg_headcounts": (
         "headcount_id", *_SPAN, "headcount_text", "low", "high", "qualifier", "category", "unit",
-        "actor", *_SPAN_TAIL,
+        "actor", "needs_review", "is_tally", "event_id", "event_date", "place_name",
+        "country_iso3",
+        *_SPAN_TAIL,
     ),
     "stg_events": (
         "event_id", *_SPAN, "trigger_text", "event_type", "cameo_code", "actor1", "actor2",
@@ -76,10 +81,16 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "event_mode", "event_tense", "past_event_date", "place_name", "country_iso3", "lat",
         "lon", "geonames_id", "place_rule", "published_date", *_SPAN_TAIL,
     ),
+    "stg_roles": (
+        "role_id", *_SPAN, "evidence_text", "person_entity_id", "person_name",
+        "person_start_char", "person_end_char", "title", "organization_entity_id",
+        "organization_name", "country_iso3", "sector", "role_rule", "organization_rule",
+        "is_former", "role_date", *_SPAN_TAIL,
+    ),
 }  # fmt: skip
 
 #: Columns holding dates; validate.py normalises them to ``datetime.date`` before validating.
-DATE_COLUMNS = ("published_date", "resolved_date", "event_date", "past_event_date")
+DATE_COLUMNS = ("published_date", "resolved_date", "event_date", "past_event_date", "role_date")
 EVENT_DATE_RULES = ("clause", "sentence", "publication", "unresolved")
 
 _IN_BATCH = "True when article_id is one of the batch's stg_articles ids"
@@ -87,6 +98,13 @@ _MAX_DATE = "published_date + 1 day, or today + 1 day when published_date is unk
 _MAX_YEAR = "31 Dec of the publication year + 5 (or of this year + 5 when it is unknown)"
 _PLACE_MENTIONED = ("True when place is null, or is the text of a PLACE mention of the same"
                     " article in this batch (true for every row when stg_mentions is absent)")
+_PERSON_MENTIONED = ("True when person_entity_id is the entity_id of a PERSON mention in this"
+                     " batch (true for every row when stg_mentions is absent)")
+#: CAMEO-like actor sectors (transforms.actors.SECTORS) and how a role was read from the text.
+ACTOR_SECTORS = ("government", "military", "rebel", "international", "media", "business",
+                 "civil_society")
+ROLE_RULES = ("prenominal", "prenominal_comma", "apposition")
+ROLE_ORGANIZATION_RULES = ("modifier", "possessive", "of", "for", "at", "anaphora")
 
 #: Columns validate.py derives before validating (never provided by the stager).
 HELPER_COLUMNS: dict[str, dict[str, str]] = {
@@ -100,6 +118,7 @@ HELPER_COLUMNS: dict[str, dict[str, str]] = {
     },
     "stg_events": {"is_article_in_batch": _IN_BATCH, "max_plausible_date": _MAX_DATE,
                    "max_possible_date": _MAX_YEAR, "is_place_mentioned": _PLACE_MENTIONED},
+    "stg_roles": {"is_article_in_batch": _IN_BATCH, "is_person_mentioned": _PERSON_MENTIONED},
 }
 
 
@@ -360,6 +379,11 @@ def mentions_suite(check_parent: bool = True) -> gx.ExpectationSuite:
                     "Without an entity id, mentions of one entity cannot be grouped.", WARNING
                 ),
             ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="sector",
+                value_set=list(ACTOR_SECTORS),
+                meta=_meta("Sectors are a closed vocabulary events are summarised by.", ERROR),
+            ),
         ],
     )
 
@@ -498,6 +522,64 @@ def events_suite(check_parent: bool = True) -> gx.ExpectationSuite:
     )
 
 
+def roles_suite(check_parent: bool = True) -> gx.ExpectationSuite:
+    """Return the suite for `stg_roles`; `check_parent` checks article_id against the batch."""
+    return _suite(
+        "stg_roles",
+        [
+            _columns_exist("stg_roles"),
+            *_key("stg_roles"),
+            *_article_ref(check_parent),
+            *_span(),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="person_entity_id",
+                meta=_meta("A role belongs to a person; without one it says nothing.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="title",
+                meta=_meta("A role without a title cannot be listed or compared.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_person_mentioned",
+                value_set=[True],
+                meta=_meta(
+                    "The role's person must be a PERSON mention of the batch, or the role cannot"
+                    " be joined to the people it describes.",
+                    ERROR,
+                ),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="country_iso3",
+                value_set=list(COUNTRY_ISO3),
+                meta=_meta("Countries join on ISO 3166-1 alpha-3 codes (null when unknown).", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="sector",
+                value_set=list(ACTOR_SECTORS),
+                meta=_meta("Sectors are a closed vocabulary events are summarised by.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="role_rule",
+                value_set=list(ROLE_RULES),
+                meta=_meta("Analysts weigh a role by the construction it was read from.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="organization_rule",
+                value_set=list(ROLE_ORGANIZATION_RULES),
+                meta=_meta("Analysts weigh a role's organisation by how it was found.", ERROR),
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="role_date",
+                meta=_meta(
+                    "Roles change over time; a role without its article's publication date"
+                    " cannot be placed in time.",
+                    WARNING,
+                ),
+            ),
+        ],
+    )
+
+
 #: Suite builder per table; each takes ``check_parent`` except ``stg_articles`` (``today``).
 SUITE_BUILDERS: dict[str, Callable[..., gx.ExpectationSuite]] = {
     "stg_articles": articles_suite,
@@ -505,6 +587,7 @@ SUITE_BUILDERS: dict[str, Callable[..., gx.ExpectationSuite]] = {
     "stg_dates": dates_suite,
     "stg_headcounts": headcounts_suite,
     "stg_events": events_suite,
+    "stg_roles": roles_suite,
 }
 
 

@@ -45,6 +45,7 @@ _HELPER_SOURCES = {
     "max_possible_date": ("published_date",),
     "are_counts_whole": ("low", "high"),
     "is_place_mentioned": ("place",),
+    "is_person_mentioned": ("person_entity_id",),
 }
 RESULT_KEYS = (
     "run_id", "suite", "expectation", "column", "severity", "success", "unexpected_count",
@@ -151,6 +152,7 @@ def validate_batch(
         article_ids = {i for i in articles["article_id"] if not is_missing(i)}
     suites = build_suites(check_parent=article_ids is not None, today=today)
     place_mentions = _place_mentions(frames.get("stg_mentions"), article_ids)
+    person_entities = _person_entities(frames.get("stg_mentions"))
 
     validator = get_validator()
     failed: dict[str, pd.DataFrame] = {}
@@ -161,7 +163,7 @@ def validate_batch(
         for table, frame in frames.items():
             if frame is None:
                 continue
-            prepared = _prepare(table, frame, today, article_ids, place_mentions)
+            prepared = _prepare(table, frame, today, article_ids, place_mentions, person_entities)
             key = TABLE_KEYS[table]
             batch = validator.batch_definition(table).get_batch(
                 batch_parameters={"dataframe": prepared}
@@ -219,12 +221,21 @@ def _place_mentions(
     return linked, orphans
 
 
+def _person_entities(mentions: pd.DataFrame | None) -> set | None:
+    """Return the entity ids of the batch's PERSON mentions (None without a mentions frame)."""
+    if mentions is None or "label" not in mentions.columns or "entity_id" not in mentions:
+        return None
+    people = mentions[mentions["label"] == "PERSON"]
+    return {entity_id for entity_id in people["entity_id"] if not is_missing(entity_id)}
+
+
 def _prepare(
     table: str,
     frame: pd.DataFrame,
     today: dt.date,
     article_ids: set | None,
     place_mentions: tuple[set, set] | None = None,
+    person_entities: set | None = None,
 ) -> pd.DataFrame:
     """Return a copy with dates normalised, nullable numbers as floats and helper columns added."""
     prepared = frame.reset_index(drop=True).copy()
@@ -291,6 +302,13 @@ def _prepare(
             index=prepared.index,
             dtype=bool,
         )
+    if "is_person_mentioned" in helpers:
+        prepared["is_person_mentioned"] = pd.Series(
+            [person_entities is None or is_missing(p) or p in person_entities
+             for p in _column(prepared, "person_entity_id")],
+            index=prepared.index,
+            dtype=bool,
+        )  # a null person fails its own not-null check instead
     prepared[ROW_COLUMN] = range(len(prepared))
     return prepared
 

@@ -85,6 +85,7 @@ def clean_frames(n_articles: int = 2) -> dict[str, pd.DataFrame]:
         "stg_dates": dates,
         "stg_headcounts": headcounts,
         "stg_events": events,
+        "stg_roles": [],  # no person in TEXT; tests/test_roles.py validates staged roles
     }
     frames = {
         table: pd.DataFrame(data, columns=TABLE_COLUMNS[table]) for table, data in rows.items()

@@ -9,11 +9,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from transforms.articles import Article, article_from_record, article_id_for, parse_published
+from transforms.actors import annotate_actors
 from transforms.dates import extract_dates
 from transforms.entities import CLUSTER_KEY
 from transforms.events import extract_events
+from transforms.headcount_events import link_headcount_events
 from transforms.headcounts import extract_headcounts
 from transforms.nlp import load_nlp
+from transforms.roles import extract_roles
 
 __all__ = ["EXTRACTOR_VERSION", "extract_batch", "extract_doc", "extract_records", "sentence_index"]
 
@@ -69,6 +72,9 @@ def extract_doc(doc: Doc, article: Article) -> dict:
     dates = extract_dates(doc, article.published)
     headcounts = _outside(extract_headcounts(doc), dates)
     events = extract_events(doc, entities, places, dates, article.published)
+    link_headcount_events(doc, headcounts, events)  # event_index, place and date per count
+    roles = extract_roles(doc, entities, places, article.published)
+    annotate_actors(doc.text, entities, roles)
     return {
         "id": article.source_id if article.source_id is not None else article.article_id,
         "article_id": article.article_id,
@@ -80,6 +86,7 @@ def extract_doc(doc: Doc, article: Article) -> dict:
         "dates": dates,
         "headcounts": headcounts,
         "events": events,
+        "roles": roles,
     }
 
 

@@ -22,7 +22,7 @@ __all__ = ["PublishCounts", "publish_batch"]
 
 FACT_OF = {"stg_articles": "raw_articles", "stg_mentions": "fct_mentions",
            "stg_dates": "fct_dates", "stg_headcounts": "fct_headcounts",
-           "stg_events": "fct_events"}
+           "stg_events": "fct_events", "stg_roles": "fct_roles"}
 
 PUBLISH_SQL = {
     "raw_articles": """
@@ -40,7 +40,7 @@ PUBLISH_SQL = {
                entity_id, entity_name, place_id, place_name, country_iso3, admin1, lat, lon,
                geonames_id, place_feature, place_precision,
                mention_id in (select row_id from publish_warned) as has_dq_warning,
-               ? as extractor_version, run_id
+               ? as extractor_version, run_id, sector
         from stg_mentions
     """,
     "fct_dates": """
@@ -56,7 +56,9 @@ PUBLISH_SQL = {
         select headcount_id, article_id, sentence_index, start_char, end_char, headcount_text,
                low, high, qualifier, category, unit, actor,
                headcount_id in (select row_id from publish_warned) as has_dq_warning,
-               ? as extractor_version, run_id
+               ? as extractor_version, run_id,
+               -- in fct_headcounts' column order (added by a migration)
+               needs_review, is_tally, event_id, event_date, place_name, country_iso3
         from stg_headcounts
     """,
     "fct_events": """
@@ -69,6 +71,16 @@ PUBLISH_SQL = {
                event_date_precision, event_date_rule, event_mode, event_tense,
                place_name, country_iso3, lat, lon, geonames_id, place_rule
         from stg_events
+    """,
+    "fct_roles": """
+        insert or ignore into fct_roles by name
+        select role_id, article_id, sentence_index, start_char, end_char, evidence_text,
+               person_entity_id, person_name, person_start_char, person_end_char, title,
+               organization_entity_id, organization_name, country_iso3, sector, role_rule,
+               organization_rule, is_former, role_date,
+               role_id in (select row_id from publish_warned) as has_dq_warning,
+               ? as extractor_version, run_id
+        from stg_roles
     """,
 }
 

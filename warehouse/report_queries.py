@@ -16,7 +16,8 @@ import duckdb
 import pandas as pd
 
 __all__ = ["REPORT_SECTIONS", "event_places", "events_timeline", "failing_checks",
-           "failing_examples", "flagged_examples", "headcounts_by_category", "overview",
+           "failing_examples", "flagged_examples", "headcounts_by_category",
+           "headcounts_for_review", "overview",
            "rejected_inputs", "report_frames", "run_history", "top_actors", "top_dyads"]
 
 
@@ -239,6 +240,23 @@ def headcounts_by_category(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """).df()
 
 
+def headcounts_for_review(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
+    """Return the headcounts above their category's plausibility threshold, largest first."""
+    return con.execute("""
+        with flagged as (
+            select * from headcounts where needs_review
+        ),
+        final as (
+            select headcount_text, category, low, high, coalesce(high, low) as largest,
+                   article_title, article_id, published_date
+            from flagged
+        )
+        select * from final
+        order by largest desc, article_id
+        limit ?
+    """, [limit]).df()
+
+
 def failing_checks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Return every expectation that ever failed: runs failed, rows failed, last outcome."""
     return con.execute("""
@@ -390,6 +408,7 @@ REPORT_SECTIONS = {
     "top_actors": top_actors,
     "top_dyads": top_dyads,
     "headcounts": headcounts_by_category,
+    "headcounts_for_review": headcounts_for_review,
     "failing_checks": failing_checks,
     "failing_examples": failing_examples,
     "flagged_examples": flagged_examples,

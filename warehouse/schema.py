@@ -268,13 +268,91 @@ MIGRATIONS: list[str] = [
         failed_at timestamp not null
     );
     """,
+    """
+    -- a headcount's plausibility flag, whether it sums a period (a tally, not one incident),
+    -- and the event it belongs to with that event's place/date
+    alter table fct_headcounts add column needs_review boolean not null default false;
+    alter table fct_headcounts add column is_tally boolean not null default false;
+    alter table fct_headcounts add column event_id varchar;
+    alter table fct_headcounts add column event_date date;
+    alter table fct_headcounts add column place_name varchar;
+    alter table fct_headcounts add column country_iso3 varchar;
+    """,
+    """
+    -- actors: each person/organisation mention's sector (its country goes in country_iso3),
+    -- the roles articles state, and cross-article identity (canonical actors and their aliases)
+    alter table fct_mentions add column sector varchar;
+
+    -- grain: one row per role fact (person, title, organisation, country) stated in an article,
+    -- dated by the article's publication date because roles change over time
+    create table if not exists fct_roles (
+        role_id varchar primary key,
+        article_id varchar not null,
+        sentence_index integer not null,
+        start_char integer not null,
+        end_char integer not null,
+        evidence_text varchar not null,
+        person_entity_id varchar not null,
+        person_name varchar not null,
+        person_start_char integer,
+        person_end_char integer,
+        title varchar not null,
+        organization_entity_id varchar,
+        organization_name varchar,
+        country_iso3 varchar,
+        sector varchar,
+        role_rule varchar not null,
+        organization_rule varchar,
+        is_former boolean not null default false,
+        role_date date,
+        has_dq_warning boolean not null default false,
+        extractor_version varchar not null,
+        run_id varchar not null
+    );
+
+    alter table dim_people add column aliases varchar[];
+    alter table dim_people add column country_iso3 varchar;
+    alter table dim_people add column sector varchar;
+    alter table dim_people add column roles varchar[];
+    alter table dim_people add column event_count integer;
+    alter table dim_organizations add column aliases varchar[];
+    alter table dim_organizations add column country_iso3 varchar;
+    alter table dim_organizations add column sector varchar;
+    alter table dim_organizations add column roles varchar[];
+    alter table dim_organizations add column event_count integer;
+
+    -- grain: one row per alias (case-folded name) per canonical person or organisation, with
+    -- why it was merged into that actor
+    create table if not exists dim_actor_aliases (
+        alias varchar not null,
+        actor_id varchar not null,
+        actor_kind varchar not null,
+        alias_kind varchar not null,
+        merge_reason varchar not null,
+        mention_count integer not null,
+        article_count integer not null,
+        primary key (alias, actor_id)
+    );
+
+    -- grain: one row per article-level entity (fct_mentions.entity_id) of a person or
+    -- organisation, resolved to its canonical actor
+    create table if not exists dim_actor_entities (
+        entity_id varchar primary key,
+        actor_id varchar not null,
+        actor_kind varchar not null,
+        article_id varchar not null,
+        entity_name varchar not null,
+        merge_reason varchar not null
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 TABLES = ("raw_articles", "fct_mentions", "fct_dates", "fct_headcounts", "fct_events",
           "dim_people", "dim_organizations", "dim_places", "dq_results", "ops_runs",
-          "quarantine_rows", "ops_source_state", "ops_source_entries", "ops_source_errors")
+          "quarantine_rows", "ops_source_state", "ops_source_entries", "ops_source_errors",
+          "fct_roles", "dim_actor_aliases", "dim_actor_entities")
 VIEWS = ("events", "event_clusters", "people", "organizations", "places", "dates", "headcounts")
 
 

@@ -15,9 +15,10 @@ from transforms.articles import Article
 
 __all__ = ["STAGED_TABLES", "KEYS", "place_id_for", "stage_frames"]
 
-STAGED_TABLES = ("stg_articles", "stg_mentions", "stg_dates", "stg_headcounts", "stg_events")
+STAGED_TABLES = ("stg_articles", "stg_mentions", "stg_dates", "stg_headcounts", "stg_events",
+                 "stg_roles")
 KEYS = {"stg_articles": "article_id", "stg_mentions": "mention_id", "stg_dates": "date_id",
-        "stg_headcounts": "headcount_id", "stg_events": "event_id"}
+        "stg_headcounts": "headcount_id", "stg_events": "event_id", "stg_roles": "role_id"}
 
 COLUMNS = {
     "stg_articles": ["article_id", "source_id", "title", "text", "published_date",
@@ -26,7 +27,7 @@ COLUMNS = {
     "stg_mentions": ["mention_id", "article_id", "sentence_index", "start_char", "end_char",
                      "mention_text", "label", "entity_id", "entity_name", "place_id",
                      "place_name", "country_iso3", "admin1", "lat", "lon", "geonames_id",
-                     "place_feature", "place_precision", "article_char_count",
+                     "place_feature", "place_precision", "sector", "article_char_count",
                      "is_span_text_exact", "run_id"],
     "stg_dates": ["date_id", "article_id", "sentence_index", "start_char", "end_char",
                   "date_text", "timex_type", "timex_value", "date_precision", "date_rule",
@@ -34,17 +35,24 @@ COLUMNS = {
                   "is_span_text_exact", "run_id"],
     "stg_headcounts": ["headcount_id", "article_id", "sentence_index", "start_char", "end_char",
                        "headcount_text", "low", "high", "qualifier", "category", "unit", "actor",
-                       "article_char_count", "is_span_text_exact", "run_id"],
+                       "needs_review", "is_tally", "event_id", "event_date", "place_name",
+                       "country_iso3", "article_char_count", "is_span_text_exact", "run_id"],
     "stg_events": ["event_id", "article_id", "sentence_index", "start_char", "end_char",
                    "trigger_text", "event_type", "cameo_code", "actor1", "actor2", "place",
                    "date_text", "event_date", "event_date_precision", "event_date_rule",
                    "event_mode", "event_tense", "past_event_date", "place_name",
                    "country_iso3", "lat", "lon", "geonames_id", "place_rule", "published_date",
                    "sentence_text", "article_char_count", "is_span_text_exact", "run_id"],
+    "stg_roles": ["role_id", "article_id", "sentence_index", "start_char", "end_char",
+                  "evidence_text", "person_entity_id", "person_name", "person_start_char",
+                  "person_end_char", "title", "organization_entity_id", "organization_name",
+                  "country_iso3", "sector", "role_rule", "organization_rule", "is_former",
+                  "role_date", "article_char_count", "is_span_text_exact", "run_id"],
 }
 INTEGER_COLUMNS = ("sentence_index", "start_char", "end_char", "char_count", "sentence_count",
-                   "article_char_count", "geonames_id", "low", "high")
-DATE_COLUMNS = ("published_date", "resolved_date", "event_date", "past_event_date")
+                   "article_char_count", "geonames_id", "low", "high", "person_start_char",
+                   "person_end_char")
+DATE_COLUMNS = ("published_date", "resolved_date", "event_date", "past_event_date", "role_date")
 #: Modes of a reported (not hypothetical) event, whose date cannot lie after publication.
 REPORTED_MODES = ("asserted", "negated")
 
@@ -77,6 +85,15 @@ def _row_id(article_id: str, kind: str, item: dict, seen: set[str]) -> str:
         row_id = f"{base}:{n}"
     seen.add(row_id)
     return row_id
+
+
+def _event_ids(article_id: str, events: list[dict]) -> list[str]:
+    """Return the event row ids `stg_events` will give the article's events, in order.
+
+    Ids of other kinds never collide with `:v:` ids, so a fresh `seen` set yields the same ids.
+    """
+    seen: set[str] = set()
+    return [_row_id(article_id, "v", item, seen) for item in events]
 
 
 def _timex_date(value: str | None) -> dt.date | None:
@@ -116,8 +133,9 @@ def _stage_article(article: Article, record: dict, run_id: str,
             "label": ent["label"], "entity_id": ent["entity_id"],
             "entity_name": names[ent["entity_id"]],
             "place_id": place_id_for(place) if place else None,
-            "place_name": place.get("name"), "country_iso3": place.get("country_iso3"),
-            "admin1": place.get("admin1"), "lat": place.get("lat"), "lon": place.get("lon"),
+            "place_name": place.get("name"),
+            "country_iso3": place.get("country_iso3") if place else ent.get("country_iso3"),
+            "sector": ent.get("sector"), "admin1": place.get("admin1"), "lat": place.get("lat"), "lon": place.get("lon"),
             "geonames_id": place.get("geonames_id"), "place_feature": place.get("feature"),
             "place_precision": place.get("precision")})
     for item in record["dates"]:
@@ -128,13 +146,20 @@ def _stage_article(article: Article, record: dict, run_id: str,
             "date_precision": item.get("precision"), "date_rule": item.get("rule"),
             "resolved_date": _timex_date(item.get("value")) if item.get("type") == "DATE" else None,
             "published_date": article.published})
+    event_ids = _event_ids(aid, record["events"])
     for item in record["headcounts"]:
+        event_index = item.get("event_index")
         rows["stg_headcounts"].append({
             **common, **_span(text, item), "headcount_id": _row_id(aid, "h", item, seen),
             "sentence_index": item["sentence"], "headcount_text": item["text"],
             "low": item.get("low"), "high": item.get("high"), "qualifier": item.get("qualifier"),
             "category": item.get("category"), "unit": item.get("unit"),
-            "actor": item.get("actor")})
+            "actor": item.get("actor"), "needs_review": bool(item.get("needs_review")),
+            "is_tally": bool(item.get("is_tally")),
+            "event_id": event_ids[event_index] if event_index is not None
+            and 0 <= event_index < len(event_ids) else None,
+            "event_date": item.get("event_date"), "place_name": item.get("place_name"),
+            "country_iso3": item.get("country_iso3")})
     sentences = record.get("sentences") or []
     for item in record["events"]:
         sentence = item.get("sentence")
@@ -156,6 +181,18 @@ def _stage_article(article: Article, record: dict, run_id: str,
             and item.get("mode") in REPORTED_MODES else None,
             "published_date": article.published,
             "sentence_text": text[bounds[0]:bounds[1]].strip() if bounds else None})
+    for item in record.get("roles") or []:
+        rows["stg_roles"].append({
+            **common, **_span(text, item), "role_id": _row_id(aid, "r", item, seen),
+            "sentence_index": item["sentence"], "evidence_text": item["text"],
+            "person_entity_id": item["person_entity_id"], "person_name": item["person"],
+            "person_start_char": item.get("person_start"),
+            "person_end_char": item.get("person_end"), "title": item["title"],
+            "organization_entity_id": item.get("organization_entity_id"),
+            "organization_name": item.get("organization"),
+            "country_iso3": item.get("country_iso3"), "sector": item.get("sector"),
+            "role_rule": item.get("rule"), "organization_rule": item.get("organization_rule"),
+            "is_former": bool(item.get("is_former")), "role_date": article.published})
 
 
 def _entity_names(entities: list[dict]) -> dict[str, str]:

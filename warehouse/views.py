@@ -129,16 +129,20 @@ VIEW_SQL = {
         order by num_articles desc, first_event_date
     """,
     "people": """
-        -- one row per person, most mentioned first
+        -- one row per person (merged across articles and spellings), most mentioned first:
+        -- aliases, roles latest first ("Defense Minister, RUS (2024-03-07)"), country, sector
         create or replace view people as
-        select person_id, name, mention_count, article_count, first_seen_date, last_seen_date
+        select person_id, name, aliases, country_iso3, sector, roles, article_count,
+               event_count, mention_count, first_seen_date, last_seen_date
         from dim_people
         order by mention_count desc, name
     """,
     "organizations": """
-        -- one row per organisation, most mentioned first
+        -- one row per organisation (acronyms merged with their expansions), most mentioned
+        -- first: aliases, people's roles there latest first, country, sector
         create or replace view organizations as
-        select organization_id, name, mention_count, article_count, first_seen_date, last_seen_date
+        select organization_id, name, aliases, country_iso3, sector, roles, article_count,
+               event_count, mention_count, first_seen_date, last_seen_date
         from dim_organizations
         order by mention_count desc, name
     """,
@@ -162,13 +166,16 @@ VIEW_SQL = {
         left join raw_articles using (article_id)
     """,
     "headcounts": """
-        -- one row per headcount, with the article it came from
+        -- one row per headcount, with the article it came from and its event's date and place
         create or replace view headcounts as
         select fct_headcounts.headcount_text, fct_headcounts.low, fct_headcounts.high,
                fct_headcounts.qualifier, fct_headcounts.category, fct_headcounts.unit,
                fct_headcounts.actor, raw_articles.published_date,
                raw_articles.title as article_title, fct_headcounts.article_id,
-               fct_headcounts.sentence_index, fct_headcounts.start_char, fct_headcounts.end_char
+               fct_headcounts.sentence_index, fct_headcounts.start_char, fct_headcounts.end_char,
+               fct_headcounts.needs_review, fct_headcounts.is_tally, fct_headcounts.event_id,
+               fct_headcounts.event_date, fct_headcounts.place_name,
+               fct_headcounts.country_iso3
         from fct_headcounts
         left join raw_articles using (article_id)
     """,
