@@ -106,10 +106,16 @@ ACTOR_SECTORS = ("government", "military", "rebel", "international", "media", "b
 ROLE_RULES = ("prenominal", "prenominal_comma", "apposition")
 ROLE_ORGANIZATION_RULES = ("modifier", "possessive", "of", "for", "at", "anaphora")
 
+_NEAR_COUNTRY = ("True when lat/lon lie inside or within 1.5 degrees of a box around country_iso3"
+                 " (its map outline, its cities, its overseas territories), or any is null")
+_IN_COUNTRY_REGION = ("True when lat/lon lie within 10 degrees of a box around country_iso3,"
+                      " or any is null")
+
 #: Columns validate.py derives before validating (never provided by the stager).
 HELPER_COLUMNS: dict[str, dict[str, str]] = {
     "stg_articles": {},
-    "stg_mentions": {"is_article_in_batch": _IN_BATCH},
+    "stg_mentions": {"is_article_in_batch": _IN_BATCH, "is_near_country": _NEAR_COUNTRY,
+                     "is_in_country_region": _IN_COUNTRY_REGION},
     "stg_dates": {"is_article_in_batch": _IN_BATCH, "max_plausible_date": _MAX_DATE,
                   "max_possible_date": _MAX_YEAR},
     "stg_headcounts": {
@@ -117,7 +123,8 @@ HELPER_COLUMNS: dict[str, dict[str, str]] = {
         "are_counts_whole": "True when low and high are each null or a whole number",
     },
     "stg_events": {"is_article_in_batch": _IN_BATCH, "max_plausible_date": _MAX_DATE,
-                   "max_possible_date": _MAX_YEAR, "is_place_mentioned": _PLACE_MENTIONED},
+                   "max_possible_date": _MAX_YEAR, "is_place_mentioned": _PLACE_MENTIONED,
+                   "is_near_country": _NEAR_COUNTRY, "is_in_country_region": _IN_COUNTRY_REGION},
     "stg_roles": {"is_article_in_batch": _IN_BATCH, "is_person_mentioned": _PERSON_MENTIONED},
 }
 
@@ -337,6 +344,25 @@ def _coordinates() -> list[gxe.Expectation]:
             column="country_iso3",
             value_set=list(COUNTRY_ISO3),
             meta=_meta("Countries join on ISO 3166-1 alpha-3 codes (null when unknown).", ERROR),
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="is_in_country_region",
+            value_set=[True],
+            meta=_meta(
+                "Coordinates in another part of the world than their country (swapped or"
+                " mis-signed, or a name resolved in the wrong country) would put the row on the"
+                " wrong continent of every map.",
+                ERROR,
+            ),
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="is_near_country",
+            value_set=[True],
+            meta=_meta(
+                "Coordinates should lie in or near their country; a point some hundreds of km"
+                " out is usually a wrong namesake, but remote islands can land here too.",
+                WARNING,
+            ),
         ),
     ]
 

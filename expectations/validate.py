@@ -22,6 +22,7 @@ from great_expectations.data_context.types.resource_identifiers import (
     ValidationResultIdentifier,
 )
 
+from expectations.country_boxes import NEAR_DEGREES, REGION_DEGREES, is_near_country
 from expectations.suites import (
     DATE_COLUMNS,
     ERROR,
@@ -46,6 +47,8 @@ _HELPER_SOURCES = {
     "are_counts_whole": ("low", "high"),
     "is_place_mentioned": ("place",),
     "is_person_mentioned": ("person_entity_id",),
+    "is_near_country": ("lat", "lon", "country_iso3"),
+    "is_in_country_region": ("lat", "lon", "country_iso3"),
 }
 RESULT_KEYS = (
     "run_id", "suite", "expectation", "column", "severity", "success", "unexpected_count",
@@ -309,8 +312,31 @@ def _prepare(
             index=prepared.index,
             dtype=bool,
         )  # a null person fails its own not-null check instead
+    for helper, margin in (("is_near_country", NEAR_DEGREES),
+                           ("is_in_country_region", REGION_DEGREES)):
+        if helper in helpers:
+            prepared[helper] = pd.Series(
+                [_is_near(lat, lon, country, margin) for lat, lon, country in zip(
+                    _column(prepared, "lat"), _column(prepared, "lon"),
+                    _column(prepared, "country_iso3"))],
+                index=prepared.index,
+                dtype=bool,
+            )
     prepared[ROW_COLUMN] = range(len(prepared))
     return prepared
+
+
+def _is_near(lat: Any, lon: Any, country: Any, margin: float) -> bool:
+    """True unless a valid point lies outside its country's widened boxes (see country_boxes)."""
+    if is_missing(lat) or is_missing(lon) or is_missing(country):
+        return True
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        return True  # a non-number fails the range checks instead
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return True  # out-of-range coordinates fail their own range checks
+    return is_near_country(lat, lon, str(country), margin)
 
 
 def _column(frame: pd.DataFrame, column: str) -> Any:

@@ -158,6 +158,8 @@ BAD_VALUES = [
     ("stg_mentions", 1, "lon", -181.0, "expect_column_values_to_be_between(lon)"),
     ("stg_mentions", 1, "country_iso3", "XXX",
      "expect_column_values_to_be_in_set(country_iso3)"),
+    ("stg_mentions", 1, "country_iso3", "BLR",
+     "expect_column_values_to_be_in_set(is_in_country_region)"),
     ("stg_mentions", 1, "place_feature", "village",
      "expect_column_values_to_be_in_set(place_feature)"),
     ("stg_mentions", 1, "article_id", "not-in-batch",
@@ -378,3 +380,40 @@ def test_an_event_placed_off_the_globe_is_quarantined():
     key = _set(frames, "stg_events", 0, "lat", 123.0)
     result = _validate(frames, "stg_events")
     assert key in result.quarantined_keys("stg_events")
+
+
+def test_coordinates_in_the_wrong_country_are_quarantined():
+    """Paris's coordinates given to the United States (the Paris, Texas mix-up) are rejected."""
+    frames = clean_frames()
+    key = _set(frames, "stg_mentions", 1, "country_iso3", "USA")
+    result = _validate(frames, "stg_mentions")
+    assert key in result.quarantined_keys("stg_mentions")
+    assert (key, "expect_column_values_to_be_in_set(is_in_country_region)", "error") in (
+        _failures(result, "stg_mentions"))
+
+
+def test_an_event_with_swapped_coordinates_is_quarantined():
+    """Paris at (2.35, 48.85) instead of (48.85, 2.35) lies off Somalia, not in France."""
+    frames = clean_frames()
+    for column in ("lat", "lon", "country_iso3"):
+        frames["stg_events"][column] = frames["stg_events"][column].astype("object")
+    _set(frames, "stg_events", 0, "country_iso3", "FRA")
+    _set(frames, "stg_events", 0, "lat", 2.35)
+    key = _set(frames, "stg_events", 0, "lon", 48.85)
+    result = _validate(frames, "stg_events")
+    assert key in result.quarantined_keys("stg_events")
+
+
+def test_offshore_islands_pass_and_a_near_miss_is_only_warned():
+    frames = clean_frames()
+    # Santa Cruz de Tenerife: Spain's, though off the map outline of Spain.
+    tenerife = _set(frames, "stg_mentions", 1, "lat", 28.47)
+    _set(frames, "stg_mentions", 1, "lon", -16.25)
+    _set(frames, "stg_mentions", 1, "country_iso3", "ESP")
+    # Paris given to Germany: some 300 km outside it, suspicious but not another continent.
+    offshore = _set(frames, "stg_mentions", 3, "country_iso3", "DEU")
+    result = _validate(frames, "stg_mentions")
+    assert tenerife not in result.quarantined_keys("stg_mentions")
+    assert tenerife not in result.warned_keys("stg_mentions")
+    assert offshore not in result.quarantined_keys("stg_mentions")
+    assert offshore in result.warned_keys("stg_mentions")
