@@ -21,7 +21,7 @@ from transforms.roles import extract_roles
 __all__ = ["EXTRACTOR_VERSION", "extract_batch", "extract_doc", "extract_records", "sentence_index"]
 
 #: Bumped whenever extraction output changes, and stored with every published row.
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 ENTITY_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE",
                  "FAC": "PLACE", "NORP": "GROUP"}
@@ -144,4 +144,4 @@ def _error_record(record: object, reason: str) -> dict:
         published = None
     return {"id": source.get("id"), "article_id": article_id_for(text) if text else None,
             "published": published.isoformat() if published else None, "error": reason,
-            "entities": [], "places": [], "dates": [], "headcounts": [], "events": []}
+            "entities": [], "places": [], "dates": [], "headcounts": [], "events": [], "roles": []}
