@@ -79,7 +79,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "event_id", *_SPAN, "trigger_text", "event_type", "cameo_code", "actor1", "actor2",
         "place", "date_text", "event_date", "event_date_precision", "event_date_rule",
         "event_mode", "event_tense", "past_event_date", "place_name", "country_iso3", "lat",
-        "lon", "geonames_id", "place_rule", "published_date", *_SPAN_TAIL,
+        "lon", "geonames_id", "place_rule", "published_date", "actor1_entity_id",
+        "actor1_country_iso3", "actor1_sector", "actor2_entity_id", "actor2_country_iso3",
+        "actor2_sector", "reported_by", "reported_by_entity_id", *_SPAN_TAIL,
     ),
     "stg_roles": (
         "role_id", *_SPAN, "evidence_text", "person_entity_id", "person_name",
@@ -498,6 +500,23 @@ def events_suite(check_parent: bool = True) -> gx.ExpectationSuite:
             *_article_ref(check_parent),
             *_span(),
             *_coordinates(),
+            *[
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=f"{actor}_country_iso3",
+                    value_set=list(COUNTRY_ISO3),
+                    meta=_meta("Events are summarised by their actors' ISO alpha-3 countries.",
+                               ERROR),
+                )
+                for actor in ("actor1", "actor2")
+            ],
+            *[
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=f"{actor}_sector",
+                    value_set=list(ACTOR_SECTORS),
+                    meta=_meta("Sectors are a closed vocabulary events are summarised by.", ERROR),
+                )
+                for actor in ("actor1", "actor2")
+            ],
             gxe.ExpectColumnValuesToBeInSet(
                 column="place_rule",
                 value_set=["clause", "dateline", "article"],

@@ -16,6 +16,7 @@ TEXTS = [
     ("Gunmen attacked a bus near Maiduguri, Nigeria on Monday, killing at least 9 people.",
      "2024-06-04"),
     ("Police arrested 40 protesters in Nairobi on Tuesday, officials said.", "2024-07-10"),
+    ("Russian troops shelled Kharkiv, Ukraine on Friday, officials said.", "2024-06-08"),
 ]
 
 
@@ -69,3 +70,14 @@ def test_gdelt_csv_uses_cameo_codes_quad_class_and_fips(db, tmp_path):
 def test_unknown_csv_format_is_refused(db, tmp_path):
     with warehouse.connect(db, read_only=True) as con, pytest.raises(ValueError, match="acled"):
         export_csv(con, tmp_path / "x.csv", "cameo")
+
+
+def test_actor_country_and_sector_fill_gdelt_and_acled_actor_columns(db, tmp_path):
+    with warehouse.connect(db, read_only=True) as con:
+        export_csv(con, tmp_path / "gdelt.csv", "gdelt")
+        export_csv(con, tmp_path / "acled.csv", "acled")
+    gdelt = list(csv.DictReader((tmp_path / "gdelt.csv").open(encoding="utf-8")))
+    acled = list(csv.DictReader((tmp_path / "acled.csv").open(encoding="utf-8")))
+    shelling = [r for r in gdelt if r["Actor1Name"] == "Russian troops"]
+    assert [(r["Actor1CountryCode"], r["Actor1Type1Code"]) for r in shelling] == [("RUS", "MIL")]
+    assert [r["inter1"] for r in acled if r["actor1"] == "Russian troops"] == ["1"]

@@ -71,14 +71,20 @@ def _actor_dim(table: str, id_column: str, kind: str) -> str:
             where fct_mentions.label = '{label}' and actor_entities.actor_kind = '{kind}'
         ),
         event_actors as (
+            -- an event counts for an actor when either side is one of its entities; older rows
+            -- without entity ids fall back to the actor's text in the same article
             select distinct fct_events.event_id, mentions.actor_id
             from fct_events
             join mentions
                 on mentions.article_id = fct_events.article_id
-               and (lower(fct_events.actor1) in (lower(mentions.mention_text),
-                                                 lower(mentions.entity_name))
-                    or lower(fct_events.actor2) in (lower(mentions.mention_text),
-                                                    lower(mentions.entity_name)))
+               and (mentions.entity_id in (fct_events.actor1_entity_id,
+                                           fct_events.actor2_entity_id)
+                    or (fct_events.actor1_entity_id is null
+                        and lower(fct_events.actor1) in (lower(mentions.mention_text),
+                                                         lower(mentions.entity_name)))
+                    or (fct_events.actor2_entity_id is null
+                        and lower(fct_events.actor2) in (lower(mentions.mention_text),
+                                                         lower(mentions.entity_name))))
         ),
         events_per_actor as (
             select actor_id, count(*) as event_count from event_actors group by actor_id

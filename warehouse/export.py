@@ -67,6 +67,13 @@ final as (
         end as sub_event_type,
         events.actor1,
         events.actor2,
+        -- ACLED's actor types: 1 state forces, 2 rebel groups, 8 external/other forces
+        case when events.actor1_sector in ('government', 'military') then 1
+             when events.actor1_sector = 'rebel' then 2
+             when events.actor1_sector = 'international' then 8 end as inter1,
+        case when events.actor2_sector in ('government', 'military') then 1
+             when events.actor2_sector = 'rebel' then 2
+             when events.actor2_sector = 'international' then 8 end as inter2,
         events.country_iso3 as iso,
         events.place_name as location,
         events.lat as latitude,
@@ -87,6 +94,12 @@ GDELT_SQL = """
 with events as (
     select * from events
 ),
+sector_codes as (
+    -- newsdesk actor sectors as CAMEO actor type codes (GDELT's Actor1Type1Code)
+    select * from (values ('government', 'GOV'), ('military', 'MIL'), ('rebel', 'REB'),
+                          ('international', 'IGO'), ('media', 'MED'), ('business', 'BUS'),
+                          ('civil_society', 'CVL')) as codes(sector, cameo_type)
+),
 clusters as (
     -- how many mentions, articles and sources report the same real-world event
     select event_cluster_id, num_mentions, num_articles, num_sources from event_clusters
@@ -98,7 +111,11 @@ final as (
         strftime(events.event_date, '%Y%m') as MonthYear,
         year(events.event_date) as Year,
         events.actor1 as Actor1Name,
+        events.actor1_country_iso3 as Actor1CountryCode,
+        sector_codes_1.cameo_type as Actor1Type1Code,
         events.actor2 as Actor2Name,
+        events.actor2_country_iso3 as Actor2CountryCode,
+        sector_codes_2.cameo_type as Actor2Type1Code,
         1 as IsRootEvent,
         events.cameo_code as EventCode,
         substr(events.cameo_code, 1, 3) as EventBaseCode,
@@ -121,6 +138,8 @@ final as (
     from events
     left join clusters using (event_cluster_id)
     left join fips on fips.iso3 = events.country_iso3
+    left join sector_codes as sector_codes_1 on sector_codes_1.sector = events.actor1_sector
+    left join sector_codes as sector_codes_2 on sector_codes_2.sector = events.actor2_sector
 )
 select * from final order by GLOBALEVENTID
 """

@@ -69,7 +69,9 @@ PUBLISH_SQL = {
                event_id in (select row_id from publish_warned) as has_dq_warning,
                ? as extractor_version, run_id,
                event_date_precision, event_date_rule, event_mode, event_tense,
-               place_name, country_iso3, lat, lon, geonames_id, place_rule
+               place_name, country_iso3, lat, lon, geonames_id, place_rule,
+               actor1_entity_id, actor1_country_iso3, actor1_sector, actor2_entity_id,
+               actor2_country_iso3, actor2_sector, reported_by, reported_by_entity_id
         from stg_events
     """,
     "fct_roles": """

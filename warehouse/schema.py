@@ -345,6 +345,17 @@ MIGRATIONS: list[str] = [
         merge_reason varchar not null
     );
     """,
+    """
+    -- events: each actor's article-level entity, country and sector, and who reported the event
+    alter table fct_events add column actor1_entity_id varchar;
+    alter table fct_events add column actor1_country_iso3 varchar;
+    alter table fct_events add column actor1_sector varchar;
+    alter table fct_events add column actor2_entity_id varchar;
+    alter table fct_events add column actor2_country_iso3 varchar;
+    alter table fct_events add column actor2_sector varchar;
+    alter table fct_events add column reported_by varchar;
+    alter table fct_events add column reported_by_entity_id varchar;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

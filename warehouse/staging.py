@@ -42,7 +42,9 @@ COLUMNS = {
                    "date_text", "event_date", "event_date_precision", "event_date_rule",
                    "event_mode", "event_tense", "past_event_date", "place_name",
                    "country_iso3", "lat", "lon", "geonames_id", "place_rule", "published_date",
-                   "sentence_text", "article_char_count", "is_span_text_exact", "run_id"],
+                   "sentence_text", "actor1_entity_id", "actor1_country_iso3", "actor1_sector",
+                   "actor2_entity_id", "actor2_country_iso3", "actor2_sector", "reported_by",
+                   "reported_by_entity_id", "article_char_count", "is_span_text_exact", "run_id"],
     "stg_roles": ["role_id", "article_id", "sentence_index", "start_char", "end_char",
                   "evidence_text", "person_entity_id", "person_name", "person_start_char",
                   "person_end_char", "title", "organization_entity_id", "organization_name",
@@ -52,6 +54,10 @@ COLUMNS = {
 INTEGER_COLUMNS = ("sentence_index", "start_char", "end_char", "char_count", "sentence_count",
                    "article_char_count", "geonames_id", "low", "high", "person_start_char",
                    "person_end_char")
+#: Event record fields staged as they are: the actors' entities, countries and sectors.
+EVENT_ACTOR_COLUMNS = ("actor1_entity_id", "actor1_country_iso3", "actor1_sector",
+                       "actor2_entity_id", "actor2_country_iso3", "actor2_sector", "reported_by",
+                       "reported_by_entity_id")
 DATE_COLUMNS = ("published_date", "resolved_date", "event_date", "past_event_date", "role_date")
 #: Modes of a reported (not hypothetical) event, whose date cannot lie after publication.
 REPORTED_MODES = ("asserted", "negated")
@@ -180,7 +186,8 @@ def _stage_article(article: Article, record: dict, run_id: str,
             "past_event_date": item.get("event_date") if item.get("tense") == "past"
             and item.get("mode") in REPORTED_MODES else None,
             "published_date": article.published,
-            "sentence_text": text[bounds[0]:bounds[1]].strip() if bounds else None})
+            "sentence_text": text[bounds[0]:bounds[1]].strip() if bounds else None,
+            **{column: item.get(column) for column in EVENT_ACTOR_COLUMNS}})
     for item in record.get("roles") or []:
         rows["stg_roles"].append({
             **common, **_span(text, item), "role_id": _row_id(aid, "r", item, seen),
