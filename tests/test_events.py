@@ -260,3 +260,102 @@ def test_the_party_of_a_purpose_clause_is_the_counterpart(nlp):
 def test_trigger_lexicon_covers_common_event_verbs(nlp, text, etype, cameo, actor1, actor2):
     found = {(e["type"], e["cameo"], e["actor1"], e["actor2"]) for e in _events(nlp, text)}
     assert (etype, cameo, actor1, actor2) in found
+
+
+def test_an_announced_meeting_is_coded_as_intent_to_meet(nlp):
+    # CAMEO 036: "indicate willingness or commitment to meet"; PLOVER keeps CONSULT + mode
+    announced = [e for e in _events(nlp, "Kenya will meet Uganda next week.")
+                 if e["type"] == "CONSULT"]
+    held = [e for e in _events(nlp, "Kenya met Uganda on Monday.") if e["type"] == "CONSULT"]
+    assert announced and {e["cameo"] for e in announced} == {"036"}
+    assert {e["mode"] for e in announced} == {"future"}
+    assert held and {e["cameo"] for e in held} == {"040"}
+
+
+def test_a_noun_event_without_its_performer_is_not_coded(nlp):
+    events = _events(nlp, "Kenya clashed with Uganda over the efforts of Tanzania during "
+                          "a brief visit to Rwanda.")
+    assert not [e for e in events if e["trigger"] == "visit" and e["actor1"] is None]
+
+
+def test_a_condemned_attack_is_one_event_not_two(nlp):
+    events = _events(nlp, "Kenya condemned an attack by Ugandan soldiers near Kampala.")
+    assert _dyads(events, "ACCUSE") == {("Kenya", "Ugandan soldiers")}
+    assert not [e for e in events if e["type"] == "ASSAULT"]
+
+
+def test_the_one_blamed_for_an_attack_is_not_its_victim_or_attacker_by_default(nlp):
+    events = _events(nlp, "Kenya blamed Uganda for the attack.")
+    assert _dyads(events, "ACCUSE") == {("Kenya", "Uganda")}
+    assert not [e for e in events if e["type"] == "ASSAULT" and e["actor1"] == "Kenya"]
+
+
+def test_an_acronym_in_brackets_is_named_by_its_full_name(nlp):
+    events = _events(nlp, "The Philippines and the European Union (EU) agree on trade rules.")
+    assert ("Philippines", "European Union") in _dyads(events, "AGREE")
+
+
+def test_an_event_verb_without_a_source_is_not_coded_unless_violent(nlp):
+    assert not _events(nlp, "Kenya was criticized over its border policy.")
+    attacked = _events(nlp, "Kenya was attacked on Monday.")
+    assert [e for e in attacked if e["type"] == "ASSAULT" and e["actor2"] == "Kenya"]
+
+
+def test_a_relative_clause_keeps_its_own_voice(nlp):
+    events = _events(nlp, "Soldiers who attacked Malian villages were arrested by French troops.")
+    assert ("Soldiers", "Malian villages") in _dyads(events, "ASSAULT")
+    assert ("French troops", "Soldiers") in _dyads(events, "COERCE")
+
+
+@pytest.mark.parametrize("text, source, target", [
+    ("Kyiv was hit by an attack from Russia on Monday.", "Russia", "Kyiv"),
+    ("An Israeli airstrike on Gaza killed ten people.", "Israeli", "Gaza"),
+    ("The Iraqi invasion of Kuwait began in August.", "Iraqi", "Kuwait"),
+    ("The arrest of Alexei Navalny by Russian police drew protests.", "Russian police",
+     "Alexei Navalny"),
+])
+def test_noun_events_take_performer_and_undergoer_from_their_phrase(nlp, text, source, target):
+    events = _events(nlp, text)
+    assert any(e["actor1"] == source and e["actor2"] == target for e in events), events
+
+
+def test_a_reciprocal_object_gives_both_directions(nlp):
+    events = _events(nlp, "Armenia and Azerbaijan accused each other of violating the truce.")
+    assert _dyads(events, "ACCUSE") == {("Armenia", "Azerbaijan"), ("Azerbaijan", "Armenia")}
+
+
+def test_a_counted_group_is_the_actor(nlp):
+    event = _events(nlp, "Thousands of Serbs protested against the government in Belgrade.")[0]
+    assert event["type"] == "PROTEST" and event["actor1"] == "Serbs"
+
+
+def test_an_apposition_gives_the_actor_its_country(nlp):
+    events = _events(nlp, "Vladimir Putin, the Russian president, met Xi Jinping in Beijing.")
+    putin = [e for e in events if e["actor1"] == "Vladimir Putin"]
+    assert putin and putin[0]["actor1_country_iso3"] == "RUS"
+
+
+def test_firing_tear_gas_is_repression_not_an_assault(nlp):
+    event = _events(nlp, "Police in Nairobi fired tear gas at protesters.")[0]
+    assert (event["type"], event["cameo"], event["actor2"]) == ("COERCE", "175", "protesters")
+
+
+def test_a_denied_act_is_recorded_as_denied(nlp):
+    events = _events(nlp, "Russia denied attacking Ukrainian civilians.")
+    attack = [e for e in events if e["type"] == "ASSAULT"]
+    assert attack and attack[0]["mode"] == "denied" and attack[0]["actor1"] == "Russia"
+
+
+@pytest.mark.parametrize("text, etype, doer", [
+    ("The United Nations urged Myanmar to release political prisoners.", "CONCEDE", "Myanmar"),
+    ("Iran asked Iraq to expel Kurdish militants.", "COERCE", "Iraq"),
+])
+def test_the_one_urged_is_the_one_to_act(nlp, text, etype, doer):
+    event = [e for e in _events(nlp, text) if e["type"] == etype][0]
+    assert (event["actor1"], event["mode"]) == (doer, "requested")
+
+
+def test_coordinated_demonym_adjectives_give_one_actor_each(nlp):
+    events = _events(nlp, "Ghanaian and Nigerian leaders met in Abuja.")
+    assert _dyads(events, "CONSULT") == {("Ghanaian leaders", "Nigerian leaders"),
+                                         ("Nigerian leaders", "Ghanaian leaders")}

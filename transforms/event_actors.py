@@ -61,12 +61,12 @@ def pobj_of(prep: Token) -> Token | None:
     return next((c for c in prep.children if c.dep_ == "pobj"), None)
 
 
-def _conjuncts(token: Token) -> list[Token]:
+def _conjuncts(token: Token, pos: tuple[str, ...] = ("NOUN", "PROPN")) -> list[Token]:
     """The token and the nouns coordinated with it ("A, B and C"), in text order."""
     found, stack = [token], [token]
     while stack:
         for child in stack.pop().children:
-            if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN") and child not in found:
+            if child.dep_ == "conj" and child.pos_ in pos and child not in found:
                 found.append(child)
                 stack.append(child)
     return sorted(found, key=lambda t: t.i)
@@ -155,7 +155,8 @@ class ActorFinder:
 
     def _expand(self, token: Token) -> list[Actor]:
         """One actor per owner for "ambassadors of A, B and C"; else the token's own actor."""
-        if token.ent_type_ in NON_ACTOR_ENTS or token.lower_ in CALENDAR_WORDS:
+        counted = token.like_num or token.lower_ in QUANTITY_HEADS  # "thousands of Serbs"
+        if token.ent_type_ in NON_ACTOR_ENTS and not counted or token.lower_ in CALENDAR_WORDS:
             return []  # "met on Friday": a day is never the one met
         if self.entity_of(token) is None and (token.lower_ in ACTOR_NOUNS
                                                or token.lemma_.lower() in ACTOR_NOUNS):
@@ -176,7 +177,8 @@ class ActorFinder:
                      and any(t.dep_ == "conj" for t in c.children)]
         if modifiers and self.entity_of(token) is None:
             # "Kenyan and Ugandan leaders": one group per coordinated owner
-            owners = [t for t in _conjuncts(modifiers[0])
+            # "Ghanaian and Nigerian leaders": the tagger may call demonyms adjectives
+            owners = [t for t in _conjuncts(modifiers[0], ("NOUN", "PROPN", "ADJ"))
                       if self._is_owner(t) or self._country(t)]
             if len(owners) > 1:
                 return [self._make(f"{o.text} {token.text}", o) for o in owners]
@@ -195,6 +197,9 @@ class ActorFinder:
                     return self._one(pobj)
         if token.ent_type_ in NON_ACTOR_ENTS or token.lower_ in CALENDAR_WORDS:
             return None
+        spelled = self._spelled_out(token)
+        if spelled is not None:
+            return self._make(self.entity_of(spelled)["text"], spelled)
         if self.entity_of(token) is not None:
             return self._make(self.entity_of(token)["text"], token)
         for child in token.children:
@@ -211,10 +216,31 @@ class ActorFinder:
             if child.dep_ in ("compound", "amod", "poss") and child.text[:1].isupper() and (
                     child.pos_ == "PROPN" and child.lower_ not in CALENDAR_WORDS
                     or demonym_country(child.text)):
-                return self._make(self._phrase(token), child)  # "the Tribune newspaper", "Danish media"
+                # "the Tribune newspaper", "Danish media"
+                return self._make(self._phrase(token), child)
         if token.pos_ == "PROPN" and token.text[:1].isupper():
             return self._make(self._phrase(token), token)  # a name the NER missed is still someone
         return None
+
+    def demonym_actors(self, token: Token) -> list[Actor]:
+        """The country a demonym adjective names, as an actor ("an Israeli airstrike")."""
+        country = demonym_country(token.text) if token.text[:1].isupper() else None
+        return [Actor(token.text, None, country, None)] if country else []
+
+    def _spelled_out(self, token: Token) -> Token | None:
+        """The full name an acronym in brackets abbreviates: "the European Union (EU)".
+
+        The parser often heads the phrase on the acronym; the spelled-out name is the one an
+        analyst (and a name dictionary) knows, so it names the actor.
+        """
+        ent = self.entity_of(token)
+        if ent is None or not token.text.isupper() or token.i < 2:
+            return None
+        before = self.doc[token.i - 1]
+        named = self.doc[token.i - 2]
+        if before.text != "(" or self.entity_of(named) is None:
+            return None
+        return named
 
     def _make(self, text: str, naming: Token) -> Actor:
         """Build an actor whose name comes from `naming` (or one of its modifiers)."""
@@ -234,6 +260,9 @@ class ActorFinder:
         """The country of the naming token's place, else of a demonym among its modifiers."""
         tokens = [naming] + [t for t in naming.subtree if t.i < naming.i
                              and t.dep_ in ("compound", "amod", "poss", "nmod")]
+        # "Vladimir Putin, the Russian president": the apposition says whose
+        tokens += [t for appos in children_with(naming, {"appos"}) for t in appos.lefts
+                   if t.dep_ in ("compound", "amod", "poss", "nmod")]
         for token in tokens:
             if token.idx in self.country_at:
                 return self.country_at[token.idx]

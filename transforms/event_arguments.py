@@ -11,7 +11,8 @@ from spacy.tokens import Token
 
 from transforms.event_actors import Actor, ActorFinder, children_with, pobj_of
 
-__all__ = ["SUBJECT_DEPS", "clause_subject", "nominal_actors", "verbal_actors"]
+__all__ = ["OBJECT_CONTROL_LEMMAS", "SUBJECT_DEPS", "clause_subject", "nominal_actors",
+           "verbal_actors"]
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 OBJECT_DEPS = {"dobj", "obj", "attr", "dative"}
@@ -19,6 +20,21 @@ TARGET_PREPS = {"with", "against", "on", "to", "at", "toward", "towards", "for",
 #: Prepositions inside an object phrase that introduce the counterpart: "restore ties with X",
 #: "condemned an attack by X", "a resumption of ties between X and Y".
 OBJECT_PHRASE_PREPS = TARGET_PREPS | {"between", "by", "of", "over", "about"}
+#: Prepositions naming a noun event's performer: "talks of X", "an attack by X",
+#: "talks between X and Y", "an attack from X".
+NOMINAL_SOURCE_PREPS = {"of", "by", "between", "from"}
+NOMINAL_TARGET_PREPS = {"on", "against", "with", "to"}
+#: Noun events whose "of" phrase is the one acted on: "the invasion of Kuwait", "the arrest
+#: of X", "condemnation of Y", "rejection of Z".
+OF_UNDERGOER_TYPES = {"ASSAULT", "COERCE", "ACCUSE", "REJECT", "SANCTION", "THREATEN"}
+#: Verbs that judge their object for a deed: "blamed Uganda for the attack" (Uganda did it),
+#: unlike "left Paris for talks".
+JUDGING_LEMMAS = {"blame", "accuse", "condemn", "criticize", "criticise", "denounce", "praise",
+                  "thank", "punish", "sanction", "fault", "commend", "congratulate", "rebuke"}
+#: Verbs whose object, not subject, is to do what their "to" clause says.
+OBJECT_CONTROL_LEMMAS = {"urge", "ask", "call", "force", "persuade", "tell", "order", "invite",
+                         "allow", "encourage", "press", "pressure", "advise", "require",
+                         "compel", "authorize", "permit", "instruct", "push", "warn", "help"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 CLIMB_DEPS = {"xcomp", "conj", "advcl", "relcl", "acl", "prep", "pobj", "pcomp", "ccomp",
               "acomp"}
@@ -43,10 +59,16 @@ def clause_subject(token: Token) -> tuple[Token | None, bool]:
             if objects:
                 return objects[0], False
         subjects = children_with(current, SUBJECT_DEPS)
+        if (not subjects and current.dep_ == "xcomp"
+                and current.head.lemma_.lower() in OBJECT_CONTROL_LEMMAS):
+            objects = children_with(current.head, {"dobj"})
+            if objects:  # "urged Myanmar to release": Myanmar is to release
+                return objects[0], False
         if subjects:
             subject = subjects[0]
             if subject.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
-                subject = current.head
+                # "soldiers who attacked X were arrested": the voice is the relative clause's
+                return current.head, subject.dep_ == "nsubjpass"
             return subject, subject.dep_ == "nsubjpass"
         if current.dep_ in CLIMB_DEPS and current.head.i != current.i:
             current = current.head
@@ -137,30 +159,74 @@ def verbal_actors(token: Token, finder: ActorFinder) -> tuple[list[Actor], list[
                 subjects += [a for a in finder.actors(other) if a not in subjects]
     if passive:
         return finder.actors(agent), subjects
+    if _reciprocal(token):
+        return subjects, subjects  # "A and B accused each other": A→B and B→A
     return subjects, targets
 
 
-def nominal_actors(token: Token, finder: ActorFinder) -> tuple[list[Actor], list[Actor]]:
-    """Return the sources and targets of a noun trigger ("X's attack on Y", "talks with Y")."""
+def _reciprocal(token: Token) -> bool:
+    """Whether the verb's object is "each other" or "one another"."""
+    for obj in children_with(token, OBJECT_DEPS):
+        pair = {obj.lower_} | {c.lower_ for c in obj.children if c.dep_ == "det"}
+        if pair in ({"each", "other"}, {"one", "another"}):
+            return True
+    return False
+
+
+def nominal_actors(token: Token, finder: ActorFinder, event_type: str | None = None
+                   ) -> tuple[list[Actor], list[Actor]]:
+    """Return the sources and targets of a noun trigger ("X's attack on Y", "talks with Y").
+
+    "of" names the performer of a meeting ("a meeting of ministers") but the one who
+    undergoes an attack, an arrest or a condemnation ("the bombing of Belgrade by NATO").
+    """
+    of_undergoes = event_type in OF_UNDERGOER_TYPES
+    source_preps = NOMINAL_SOURCE_PREPS - {"of"} if of_undergoes else NOMINAL_SOURCE_PREPS
+    target_preps = NOMINAL_TARGET_PREPS | {"of"} if of_undergoes else NOMINAL_TARGET_PREPS
     sources: list[Actor] = []
     targets: list[Actor] = []
     for child in token.children:
         if child.dep_ in ("poss", "compound") and finder.actors(child):
             sources = sources or finder.actors(child)
-        elif child.dep_ == "prep" and child.lower_ in ("of", "by", "between"):
+        elif child.dep_ == "prep" and child.lower_ in source_preps:
             sources = sources or finder.actors(pobj_of(child))
+    if not sources:
+        # "a Russian attack", "an Israeli airstrike": the demonym names the performer
+        sources = [actor for child in token.children if child.dep_ == "amod"
+                   for actor in finder.demonym_actors(child)][:1]
     for child in token.children:
-        if child.dep_ == "prep" and child.lower_ in ("on", "against", "with", "to"):
+        if child.dep_ == "prep" and child.lower_ in target_preps:
             targets = targets or finder.actors(pobj_of(child))
+    targets = targets or _undergoer(token, finder)
     if not sources:
         verb = _verb_of_nominal(token)
-        if verb is not None:
+        judged = (verb is not None and token.head.lower_ == "for"
+                  and verb.lemma_.lower() in JUDGING_LEMMAS)
+        blamed = [actor for obj in children_with(verb, {"dobj"}) for actor in finder.actors(obj)
+                  ] if judged else []
+        if blamed:
+            # "blamed Uganda for the attack": the one blamed is the one said to have acted
+            sources = blamed
+        elif verb is not None:
             sources, verb_targets = verbal_actors(verb, finder)
             # "arrived in Amman on a visit": the place the subject went to is the counterpart
             targets = targets or verb_targets or [
                 actor for prep in children_with(verb, {"prep"}) if prep.lower_ in ("in", "to")
                 for actor in finder.actors(pobj_of(prep))]
     return sources, [t for t in targets if t not in sources]
+
+
+def _undergoer(token: Token, finder: ActorFinder) -> list[Actor]:
+    """The one a noun event befell: "Kyiv was hit by an attack", "Y came under attack"."""
+    prep = token.head
+    if token.dep_ != "pobj" or prep.head.pos_ not in ("VERB", "AUX"):
+        return []
+    verb = prep.head
+    if prep.dep_ == "agent":
+        return finder.actors(next(iter(children_with(verb, {"nsubjpass"})), None))
+    if prep.lower_ == "under":
+        return finder.actors(next(iter(children_with(verb, {"nsubj"})), None))
+    return []
 
 
 def _verb_of_nominal(token: Token) -> Token | None:

@@ -16,7 +16,12 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms.dates import clause_tense, timex_to_date
 from transforms.event_actors import Actor, ActorFinder
-from transforms.event_arguments import clause_subject, nominal_actors, verbal_actors
+from transforms.event_arguments import (
+    OBJECT_CONTROL_LEMMAS,
+    clause_subject,
+    nominal_actors,
+    verbal_actors,
+)
 from transforms.event_places import article_places, event_place_fields
 from transforms.event_reporters import reporter
 
@@ -29,13 +34,20 @@ MODAL_MODES = {"may": "possible", "might": "possible", "could": "possible", "wou
                "will": "future", "shall": "future", "should": "possible", "must": "obligation"}
 INTENT_LEMMAS = {"plan": "planned", "intend": "planned", "threaten": "threatened",
                  "vow": "planned", "try": "attempted", "seek": "attempted", "want": "planned",
-                 "prepare": "planned", "refuse": "refused", "fail": "failed"}
+                 "prepare": "planned", "refuse": "refused", "fail": "failed",
+                 "deny": "denied"}  # "denied attacking": reported, not asserted
 ASPECTUAL_LEMMAS = {"begin", "start", "continue", "resume", "manage", "keep", "go", "come"}
 #: Types whose co-actors act with each other when nobody else is named: "A and B met",
 #: "A and B agreed", "talks between A and B" give A→B and B→A. A lexicon row's `mutual`
 #: overrides the type's default ("A and B clashed").
 MUTUAL_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 UNATTRIBUTED_OK = {"ASSAULT", "PROTEST", "COERCE"}
+#: Modes that announce an event rather than report it ("will meet", "plans to visit").
+INTENT_MODES = {"future", "planned", "intended"}
+#: CAMEO codes announced events under "express intent" (03x), not under the event itself:
+#: the codebook's 036 is "offer, promise, agree to, or otherwise indicate willingness or
+#: commitment to meet, visit, or engage in talks". PLOVER keeps the type and records the mode.
+INTENT_CAMEO = {"CONSULT": "036"}
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +93,9 @@ def _mode(token: Token) -> str:
     for child in token.children:
         if child.dep_ == "aux" and child.lower_ in MODAL_MODES:
             return MODAL_MODES[child.lower_]
+    if (token.dep_ == "xcomp" and token.head.lemma_.lower() in OBJECT_CONTROL_LEMMAS
+            and any(child.dep_ == "dobj" for child in token.head.children)):
+        return "requested"  # "urged Myanmar to release": asked of Myanmar, not yet done
     if token.dep_ == "xcomp" and token.head.lemma_.lower() in INTENT_LEMMAS:
         return INTENT_LEMMAS[token.head.lemma_.lower()]
     if token.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) \
@@ -96,7 +111,8 @@ def _actor_pairs(sources: list[Actor], targets: list[Actor], row: dict
     Co-actors of a mutual trigger with no other party are paired both ways; a symmetric
     trigger ("A met B") also codes the target acting on the source.
     """
-    if len(sources) > 1 and not targets and row.get("mutual", row["type"] in MUTUAL_TYPES):
+    mutual = not targets and row.get("mutual", row["type"] in MUTUAL_TYPES)
+    if len(sources) > 1 and (mutual or targets == sources):  # or "accused each other"
         return [(a, b) for a in sources for b in sources if a != b]
     pairs = [(a, b) for a in (sources or [None]) for b in (targets or [None])
              if a is None or b is None or a != b] or [(sources[0], None)]
@@ -235,7 +251,7 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
         if row["pos"] == "VERB":
             sources, targets = verbal_actors(token, finder)
         else:
-            sources, targets = nominal_actors(token, finder)
+            sources, targets = nominal_actors(token, finder, row["type"])
         index, sentence = sentence_of[token.i]
         place = _place(token, places, sentence)
         # A nominal trigger needs an actor ("talks between X and Y"); attacks and protests are
@@ -243,16 +259,26 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
         located_only_ok = row["type"] in ("ASSAULT", "PROTEST") and place
         if row["pos"] == "NOUN" and not (sources or targets or located_only_ok):
             continue
-        # A verb with nobody doing it or done to is no event to count ("a place to visit"),
-        # except violence, protest and coercion, which matter even when unattributed.
-        if row["pos"] == "VERB" and not (sources or targets or row["type"] in UNATTRIBUTED_OK):
+        # "during a visit to Eriador", "talks with Iran": without its performer a noun event
+        # is half a dyad; only violence, protest and coercion inform with a target alone
+        # ("the arrest of X", "an attack on Y").
+        if row["pos"] == "NOUN" and not sources and row["type"] not in UNATTRIBUTED_OK:
+            continue
+        if row["pos"] == "NOUN" and not targets and _commented_on(token, sources, finder):
+            continue
+        # A verb with nobody doing it is no event to count ("a place to visit", "X was
+        # criticized": half a dyad), except violence, protest and coercion, which matter
+        # even when unattributed ("Y was attacked", "Z was arrested").
+        if row["pos"] == "VERB" and not (sources or row["type"] in UNATTRIBUTED_OK):
             continue
         date, how = _date(token, dates, sentence)
+        mode = _mode(token)
+        intent_code = INTENT_CAMEO.get(row["type"]) if mode in INTENT_MODES else None
         shared = {
             "start": token.idx, "end": token.idx + len(token.text), "trigger": token.text,
-            "type": row["type"], "cameo": row["cameo"],
+            "type": row["type"], "cameo": intent_code or row["cameo"],
             **event_place_fields(place, context), "date": date["text"] if date else None,
-            **event_date(date, how, published), "mode": _mode(token),
+            **event_date(date, how, published), "mode": mode,
             "tense": clause_tense(doc, token.idx, token.idx + len(token.text)),
             "trigger_id": row["id"], "sentence": index,
             **_actor_fields("reported_by", reporter(token, finder), country=False),
@@ -262,9 +288,31 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
                            **_actor_fields("actor2", target)})
             if row.get("linked") and source is not None and target is not None:
                 # CAMEO's linked event: a visit is also hosted ("A visited B": B hosted A)
-                events.append({**shared, "cameo": row["linked"], **_actor_fields("actor1", target),
+                events.append({**shared, "cameo": intent_code or row["linked"],
+                               **_actor_fields("actor1", target),
                                **_actor_fields("actor2", source)})
     return events
+
+
+def _commented_on(token: Token, sources: list[Actor], finder: ActorFinder) -> bool:
+    """Whether a one-sided noun event is the object of an event verb that already names it.
+
+    "X condemned an attack by Y", "X blamed Y for the attack": the accusation's target is Y,
+    so a second event "Y attacked (nobody)" adds no dyad, and would assert what is only
+    alleged; as in CAMEO coding, the clause gives one event. Noun events with both sides
+    ("welcomed talks between A and B") are kept.
+    """
+    verb = token.head
+    if token.dep_ == "pobj" and verb.lower_ == "for":
+        verb = verb.head  # "blamed Uganda for the attack"
+    elif token.dep_ not in OBJECT_DEPS:
+        return False
+    if _lookup(verb) is None or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    _, verb_targets = verbal_actors(verb, finder)
+    # "rejected the Russian ultimatum": the target phrase contains the noun event's performer
+    return bool(sources) and all(any(source.text in target.text for target in verb_targets)
+                                 for source in sources)
 
 
 def _actor_fields(role: str, actor: Actor | None, country: bool = True) -> dict:
