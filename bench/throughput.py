@@ -11,9 +11,7 @@ against the raw `nlp.pipe` baseline, so the figures are comparable across machin
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import re
 import sys
 import tempfile
 import time
@@ -27,12 +25,11 @@ if str(ROOT) not in sys.path:
 
 import spacy  # noqa: E402
 
+from bench.corpus import write_corpus  # noqa: E402
 from transforms.articles import Article, read_inputs  # noqa: E402
 from transforms.extract import PIPE_BATCH_SIZE, extract_batch  # noqa: E402
 from transforms.nlp import load_nlp, model_name  # noqa: E402
 
-SAMPLE_DIR = ROOT / "data" / "sample"
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WARMUP_ARTICLES = PIPE_BATCH_SIZE
 NOTE_CHARS = 160
 
@@ -52,43 +49,9 @@ class Timing:
         return self.articles / self.seconds if self.seconds else None
 
 
-def vary(text: str, round_no: int) -> str:
-    """Return a deterministic variant of an article: numbers shifted, weekdays rotated."""
-    if round_no == 0:
-        return text
-
-    def shift_number(match: re.Match) -> str:
-        digits = match.group(0).replace(",", "")
-        value = int(digits) + round_no
-        return f"{value:,}" if "," in match.group(0) else str(value)
-
-    varied = re.sub(r"\d{1,3}(?:,\d{3})+|\d+", shift_number, text)
-    weekday = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
-    varied = weekday.sub(lambda m: WEEKDAYS[(WEEKDAYS.index(m.group(1)) + round_no) % 7], varied)
-    return varied
-
-
 def synthetic_corpus(count: int, folder: Path) -> Path:
     """Write `count` distinct articles varied from data/sample to folder/articles.jsonl."""
-    base = read_inputs([SAMPLE_DIR]).articles
-    if not base:
-        raise SystemExit(f"no sample articles found in {SAMPLE_DIR}")
-    path = folder / "articles.jsonl"
-    seen: set[str] = set()
-    with path.open("w", encoding="utf-8") as out:
-        for index in range(count):
-            article = base[index % len(base)]
-            round_no = index // len(base)
-            text = vary(article.text, round_no)
-            if text in seen:  # an article without numbers or weekdays: make it distinct anyway
-                text = f"{text}\n\n(Edition {round_no}.)"
-            seen.add(text)
-            published = article.published and article.published + dt.timedelta(days=round_no)
-            out.write(json.dumps({
-                "id": f"bench-{index:05d}", "title": article.title, "text": text,
-                "published": published.isoformat() if published else None,
-                "url": article.url, "source": article.source}, ensure_ascii=False) + "\n")
-    return path
+    return write_corpus(count, folder / "articles.jsonl")
 
 
 def timed(step: str, count: int, run: Callable[[], object], repeat: int = 1) -> Timing:

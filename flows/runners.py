@@ -1,0 +1,116 @@
+"""Where extraction batches run: a thread, a local process pool, or a Dask cluster.
+
+The flow process is always the single writer: it validates and publishes batch k (in order)
+while the runner extracts the next batches. Extraction is the step worth spreading out (the
+spaCy pipeline and extractors are most of a large run's time), and DuckDB takes one writer per
+file anyway.
+
+| runner | workers | extraction runs in |
+|---|---|---|
+| `local` | 1 (default) | one thread of the flow process (`ThreadPoolTaskRunner`), one batch ahead |
+| `local` | N > 1 | N worker processes (Prefect's `ProcessPoolTaskRunner`) |
+| `dask` | N | a Dask `LocalCluster` of N single-threaded worker processes (`prefect-dask`) |
+| `dask` + address | - | the workers of an existing cluster (`tcp://scheduler:8786`) |
+
+Every worker process loads the spaCy pipeline once (`transforms.nlp.load_nlp` is cached per
+process) and keeps it for every batch it is given; `warm_worker` loads it up front so the first
+batches do not queue behind model loads.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+
+__all__ = ["RUNNERS", "RunnerConfigError", "check_runner", "extract_in_order",
+           "make_task_runner", "runner_label", "warm_up", "warm_worker"]
+
+RUNNERS = ("local", "dask")
+
+
+class RunnerConfigError(ValueError):
+    """An unknown runner, a worker count below 1, or an address without `--runner dask`."""
+
+
+def check_runner(runner: str, workers: int, dask_address: str | None) -> None:
+    """Refuse a runner configuration before a run is recorded."""
+    if runner not in RUNNERS:
+        raise RunnerConfigError(f"unknown runner {runner!r}; use one of: {', '.join(RUNNERS)}")
+    if workers < 1:
+        raise RunnerConfigError(f"--workers must be at least 1, not {workers}")
+    if dask_address and runner != "dask":
+        raise RunnerConfigError("--dask-address needs --runner dask")
+    if dask_address and not dask_address.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
+        raise RunnerConfigError(f"--dask-address {dask_address!r} is not a Dask scheduler "
+                                "address such as tcp://10.0.0.5:8786")
+
+
+def warm_worker() -> str:
+    """Load the spaCy pipeline in this worker process (once) and return its model name.
+
+    Also imports `flows.tasks`, which every task unpickles from, so the first chunk pays
+    neither.
+    """
+    import flows.tasks  # noqa: F401
+    from transforms.nlp import load_nlp, model_name
+
+    load_nlp()
+    return model_name()
+
+
+def make_task_runner(runner: str = "local", workers: int = 1,
+                     dask_address: str | None = None) -> TaskRunner:
+    """Return the Prefect task runner that will execute extraction batches."""
+    check_runner(runner, workers, dask_address)
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        # One thread per worker process: spaCy holds the GIL for most of a batch, so more
+        # threads would only contend; processes give real parallelism.
+        return DaskTaskRunner(cluster_kwargs={
+            "n_workers": workers, "threads_per_worker": 1, "processes": True,
+            "dashboard_address": None})
+    if workers > 1:
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
+def warm_up(task_runner: TaskRunner) -> None:
+    """Load the pipeline on every Dask worker now, in parallel, instead of in their first task.
+
+    (Pool processes load it in their initializer; the thread runner shares the flow's.)
+    Checked by name so that local runs never import prefect_dask.
+    """
+    if type(task_runner).__name__ == "DaskTaskRunner":
+        task_runner.client.run(warm_worker)
+
+
+def runner_label(runner: str, workers: int, dask_address: str | None) -> str:
+    """Describe the runner for the run log ("dask (2 local workers)")."""
+    if runner == "dask":
+        return f"dask ({dask_address})" if dask_address else f"dask ({workers} local workers)"
+    return "local (1 extraction thread)" if workers == 1 else f"local ({workers} processes)"
+
+
+def extract_in_order(submit: Callable[[Any, int], Any], batches: Sequence[Any],
+                     in_flight: int) -> Iterator[tuple[int, Any, Any]]:
+    """Yield (batch_index, batch, records) in input order, keeping `in_flight` batches submitted.
+
+    `submit(batch, batch_index)` returns a future with `.result()`. Bounding the batches in
+    flight bounds memory (a run streams through its input), while keeping every worker busy
+    as the writer consumes the oldest batch.
+    """
+    pending: deque[tuple[int, Any, Any]] = deque()
+    next_index = 0
+    while next_index < len(batches) or pending:
+        while next_index < len(batches) and len(pending) < max(1, in_flight):
+            pending.append((next_index, batches[next_index],
+                            submit(batches[next_index], next_index)))
+            next_index += 1
+        batch_index, batch, future = pending.popleft()
+        yield batch_index, batch, future.result()
