@@ -3,6 +3,8 @@
 All three run in one process over the same texts, after a warm-up, and are reported as ratios
 against the raw `nlp.pipe` baseline, so the figures are comparable across machines.
 
+Also prices place resolution: extraction with the `newsdesk_places` component switched off.
+
     python bench/throughput.py                    # 200 synthetic articles from data/sample
     python bench/throughput.py --articles 100
     python bench/throughput.py --corpus my.jsonl  # your own JSONL (id, text, published, ...)
@@ -85,6 +87,16 @@ def bench_extract(articles: list[Article], repeat: int) -> Timing:
     extract_batch(articles[:WARMUP_ARTICLES], nlp)
     return timed("(b) newsdesk extract_batch", len(articles),
                  lambda: extract_batch(articles, nlp), repeat)
+
+
+def bench_without_places(articles: list[Article], repeat: int) -> Timing:
+    """Time extraction with the `newsdesk_places` component (recognition repair, gazetteer
+    resolution, geocoding) switched off, to price place resolution (issue 3: at most 10 %)."""
+    nlp = load_nlp()
+    with nlp.select_pipes(disable=["newsdesk_places"]):
+        extract_batch(articles[:WARMUP_ARTICLES], nlp)
+        return timed("(p) extract_batch without newsdesk_places", len(articles),
+                     lambda: extract_batch(articles, nlp), repeat)
 
 
 def bench_validate(articles: list[Article], repeat: int) -> Timing:
@@ -183,12 +195,17 @@ def main(argv: list[str] | None = None) -> int:
               "before each step\n")
         raw = bench_raw(texts, name, args.repeat)
         extract = bench_extract(articles, args.repeat)
+        no_places = bench_without_places(articles, args.repeat)
         validate = bench_validate(articles, args.repeat)
         ingest = bench_ingest([corpus], articles[:WARMUP_ARTICLES // 4], len(articles), folder)
-        print(format_table([raw, extract, validate, ingest], raw))
+        print(format_table([raw, extract, no_places, validate, ingest], raw))
         for timing, label in ((extract, "(b)/(a)"), (ingest, "(c)/(a)")):
             ratio = f"{timing.rate / raw.rate:.2f}" if timing.rate and raw.rate else "n/a"
             print(f"{label} throughput ratio: {ratio}")
+        if no_places.seconds and extract.seconds:
+            share = 1 - no_places.seconds / extract.seconds
+            print(f"place resolution share of extraction time: {share:.1%} (target <= 10%; "
+                  f"(p) {no_places.seconds:.2f} s vs (b) {extract.seconds:.2f} s)")
         if validate.seconds and extract.seconds:
             print(f"validation/extraction time ratio: {validate.seconds / extract.seconds:.2f} "
                   f"(validate_batch {validate.seconds:.2f} s, extract_batch "
