@@ -327,6 +327,24 @@ def articles_suite(today: dt.date | None = None) -> gx.ExpectationSuite:
     )
 
 
+def _country_code(
+    column: str, why: str = "Countries join on ISO 3166-1 alpha-3 codes (null when unknown)."
+) -> gxe.Expectation:
+    """An ISO 3166-1 alpha-3 country code column (null allowed)."""
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=column, value_set=list(COUNTRY_ISO3), meta=_meta(why, ERROR)
+    )
+
+
+def _sector(column: str) -> gxe.Expectation:
+    """An actor sector column, in the closed sector vocabulary (null allowed)."""
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=column,
+        value_set=list(ACTOR_SECTORS),
+        meta=_meta("Sectors are a closed vocabulary events are summarised by.", ERROR),
+    )
+
+
 def _coordinates() -> list[gxe.Expectation]:
     """Latitude, longitude and country code checks shared by mentions and events."""
     return [
@@ -342,11 +360,7 @@ def _coordinates() -> list[gxe.Expectation]:
             max_value=180,
             meta=_meta("Longitude outside [-180, 180] is not a place on Earth.", ERROR),
         ),
-        gxe.ExpectColumnValuesToBeInSet(
-            column="country_iso3",
-            value_set=list(COUNTRY_ISO3),
-            meta=_meta("Countries join on ISO 3166-1 alpha-3 codes (null when unknown).", ERROR),
-        ),
+        _country_code("country_iso3"),
         gxe.ExpectColumnValuesToBeInSet(
             column="is_in_country_region",
             value_set=[True],
@@ -407,11 +421,7 @@ def mentions_suite(check_parent: bool = True) -> gx.ExpectationSuite:
                     "Without an entity id, mentions of one entity cannot be grouped.", WARNING
                 ),
             ),
-            gxe.ExpectColumnValuesToBeInSet(
-                column="sector",
-                value_set=list(ACTOR_SECTORS),
-                meta=_meta("Sectors are a closed vocabulary events are summarised by.", ERROR),
-            ),
+            _sector("sector"),
         ],
     )
 
@@ -500,23 +510,10 @@ def events_suite(check_parent: bool = True) -> gx.ExpectationSuite:
             *_article_ref(check_parent),
             *_span(),
             *_coordinates(),
-            *[
-                gxe.ExpectColumnValuesToBeInSet(
-                    column=f"{actor}_country_iso3",
-                    value_set=list(COUNTRY_ISO3),
-                    meta=_meta("Events are summarised by their actors' ISO alpha-3 countries.",
-                               ERROR),
-                )
-                for actor in ("actor1", "actor2")
-            ],
-            *[
-                gxe.ExpectColumnValuesToBeInSet(
-                    column=f"{actor}_sector",
-                    value_set=list(ACTOR_SECTORS),
-                    meta=_meta("Sectors are a closed vocabulary events are summarised by.", ERROR),
-                )
-                for actor in ("actor1", "actor2")
-            ],
+            *[_country_code(f"{actor}_country_iso3",
+                            "Events are summarised by their actors' ISO alpha-3 countries.")
+              for actor in ("actor1", "actor2")],
+            *[_sector(f"{actor}_sector") for actor in ("actor1", "actor2")],
             gxe.ExpectColumnValuesToBeInSet(
                 column="place_rule",
                 value_set=["clause", "dateline", "article"],
@@ -593,16 +590,8 @@ def roles_suite(check_parent: bool = True) -> gx.ExpectationSuite:
                     ERROR,
                 ),
             ),
-            gxe.ExpectColumnValuesToBeInSet(
-                column="country_iso3",
-                value_set=list(COUNTRY_ISO3),
-                meta=_meta("Countries join on ISO 3166-1 alpha-3 codes (null when unknown).", ERROR),
-            ),
-            gxe.ExpectColumnValuesToBeInSet(
-                column="sector",
-                value_set=list(ACTOR_SECTORS),
-                meta=_meta("Sectors are a closed vocabulary events are summarised by.", ERROR),
-            ),
+            _country_code("country_iso3"),
+            _sector("sector"),
             gxe.ExpectColumnValuesToBeInSet(
                 column="role_rule",
                 value_set=list(ROLE_RULES),

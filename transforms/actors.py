@@ -10,20 +10,18 @@ country, else its organisation's country; the organisation's sector, else the ti
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from transforms.gazetteer import demonym_country, load_gazetteer
+from transforms.pattern_files import pattern_rows
 
 __all__ = ["SECTORS", "KnownOrg", "annotate_actors", "country_of_name", "known_org",
            "org_attributes", "org_sector"]
 
-PATTERNS = Path(__file__).parent / "patterns"
 SECTORS = ("government", "military", "rebel", "international", "media", "business",
            "civil_society")
 _WORD = re.compile(r"[\w.'’-]+")
@@ -46,15 +44,10 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", folded).split())
 
 
-def _jsonl(name: str) -> list[dict]:
-    lines = (PATTERNS / name).read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
-
-
 @lru_cache(maxsize=1)
 def _known_orgs() -> dict[str, KnownOrg]:
     table: dict[str, KnownOrg] = {}
-    for row in _jsonl("actor_orgs.jsonl"):
+    for row in pattern_rows("actor_orgs.jsonl"):
         org = KnownOrg(row["id"], row["name"], row["sector"], row["country_iso3"])
         for name in (row["name"], *row["aliases"]):
             table.setdefault(_key(name), org)
@@ -64,7 +57,7 @@ def _known_orgs() -> dict[str, KnownOrg]:
 @lru_cache(maxsize=1)
 def _sector_words() -> dict[tuple[str, ...], str]:
     return {tuple(_key(row["words"]).split()): row["sector"]
-            for row in _jsonl("org_sectors.jsonl") if row["sector"] in SECTORS}
+            for row in pattern_rows("org_sectors.jsonl") if row["sector"] in SECTORS}
 
 
 def known_org(name: str) -> KnownOrg | None:

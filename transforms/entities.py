@@ -8,9 +8,7 @@ rules fix those phenomena generally and record, per mention, an in-article clust
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -18,10 +16,10 @@ from spacy.util import filter_spans
 
 from transforms.entity_kinds import KIND_RULES
 from transforms.entity_people import PEOPLE_RULES
+from transforms.pattern_files import pattern_rows, pattern_values
 
 __all__ = ["CLUSTER_KEY", "EntityRepair", "load_org_heads", "load_person_titles"]
 
-PATTERNS = Path(__file__).parent / "patterns"
 CLUSTER_KEY = "newsdesk_entity_clusters"
 NAME_LABELS = {"PERSON", "ORG"}
 ACRONYM_SKIP = {"of", "the", "and", "for", "on", "in", "de", "la", "du", "des", "&", "to", "at"}
@@ -31,30 +29,26 @@ LEADING_DROP = {"the", "a", "an"}
 @lru_cache(maxsize=1)
 def load_person_titles() -> frozenset[str]:
     """Return lowercased title words that mark the following proper name as a person."""
-    lines = (PATTERNS / "person_titles.jsonl").read_text(encoding="utf-8").splitlines()
-    return frozenset(json.loads(line)["title"] for line in lines if line.strip())
+    return pattern_values("person_titles.jsonl", "title")
 
 
 @lru_cache(maxsize=1)
 def load_person_only_titles() -> frozenset[str]:
     """Return title words that never begin an organisation's name ("Spokeswoman", "Senator")."""
-    lines = (PATTERNS / "person_titles.jsonl").read_text(encoding="utf-8").splitlines()
-    rows = [json.loads(line) for line in lines if line.strip()]
-    return frozenset(row["title"] for row in rows if row.get("person_only"))
+    return frozenset(row["title"] for row in pattern_rows("person_titles.jsonl")
+                     if row.get("person_only"))
 
 
 @lru_cache(maxsize=1)
 def load_title_portfolios() -> frozenset[str]:
     """Return the words of a title's portfolio ("Defense" in "Defense Minister"), lowercased."""
-    lines = (PATTERNS / "title_portfolios.jsonl").read_text(encoding="utf-8").splitlines()
-    return frozenset(json.loads(line)["word"] for line in lines if line.strip())
+    return pattern_values("title_portfolios.jsonl", "word")
 
 
 @lru_cache(maxsize=1)
 def load_org_heads() -> frozenset[str]:
     """Return lowercased head nouns that end organisation names (Ministry, Party, ...)."""
-    lines = (PATTERNS / "org_heads.jsonl").read_text(encoding="utf-8").splitlines()
-    return frozenset(json.loads(line)["head"] for line in lines if line.strip())
+    return pattern_values("org_heads.jsonl", "head")
 
 
 @Language.factory("newsdesk_entities", default_config={"disabled": []})

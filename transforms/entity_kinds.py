@@ -9,18 +9,17 @@ shows. Every rule has an id so `EntityRepair(disabled=...)` can measure what it 
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Doc, Span
+
+from transforms.pattern_files import pattern_values
 
 __all__ = ["KIND_RULES", "air_carriers", "cut_at_possessive", "descriptor_marks_org", "event_names",
            "flight_numbers", "lowercase_i_products", "model_designators", "product_nouns_follow",
            "org_body_words"]
 
-PATTERNS = Path(__file__).parent / "patterns"
 NAME_LABELS = ("ORG", "PERSON")
 #: "A380", "737-800", "A400M", "787s", "380": a model designation, not a count or a year.
 MODEL = re.compile(r"^(?:[A-Z]{0,3}-?\d{2,4}[A-Za-z]{0,2}(?:-\d{1,4}[A-Za-z]?)?s?|\d{3})$")
@@ -40,33 +39,28 @@ def load_org_heads() -> frozenset[str]:
     return heads()
 
 
-def _read(name: str, key: str) -> frozenset[str]:
-    lines = (PATTERNS / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(json.loads(line)[key] for line in lines if line.strip())
-
-
 @lru_cache(maxsize=1)
 def product_nouns() -> frozenset[str]:
     """Return nouns naming manufactured things ("jets"): a name right before one is a brand."""
-    return _read("product_nouns.jsonl", "noun")
+    return pattern_values("product_nouns.jsonl", "noun")
 
 
 @lru_cache(maxsize=1)
 def event_heads() -> frozenset[str]:
     """Return the last words of event names ("Conference", "Summit", "Show")."""
-    return _read("event_heads.jsonl", "head")
+    return pattern_values("event_heads.jsonl", "head")
 
 
 @lru_cache(maxsize=1)
 def org_body_words() -> frozenset[str]:
     """Return words that make a "Conference" or "Convention" a standing body, not an event."""
-    return _read("org_body_words.jsonl", "word")
+    return pattern_values("org_body_words.jsonl", "word")
 
 
 @lru_cache(maxsize=1)
 def org_descriptors() -> frozenset[str]:
     """Return common nouns that introduce an organisation's name ("airline", "retailer")."""
-    return _read("org_descriptors.jsonl", "noun")
+    return pattern_values("org_descriptors.jsonl", "noun")
 
 
 def _relabel(span: Span, label: str, start: int | None = None, end: int | None = None) -> Span:

@@ -7,17 +7,15 @@ organisation words, role titles, and a few people-group nouns those lists leave 
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from transforms.actors import org_sector
+from transforms.pattern_files import pattern_rows
 from transforms.roles import load_role_titles
 
 __all__ = ["actor_sector"]
 
-PATTERNS = Path(__file__).parent / "patterns"
 #: People-group nouns the organisation and title lists do not cover, with their CAMEO-style sector.
 GROUP_SECTORS = {"soldier": "military", "troop": "military", "troops": "military",
                  "gunman": "rebel", "gunmen": "rebel", "protester": "civil_society",
@@ -29,9 +27,8 @@ GROUP_SECTORS = {"soldier": "military", "troop": "military", "troops": "military
 @lru_cache(maxsize=1)
 def _sector_vocabulary() -> frozenset[str]:
     """Every word of `patterns/org_sectors.jsonl`, to skip the costly phrase search early."""
-    rows = (PATTERNS / "org_sectors.jsonl").read_text(encoding="utf-8").splitlines()
-    return frozenset(word for line in rows if line.strip()
-                     for word in re.findall(r"[a-z]+", json.loads(line)["words"].lower()))
+    return frozenset(word for row in pattern_rows("org_sectors.jsonl")
+                     for word in re.findall(r"[a-z]+", row["words"].lower()))
 
 
 @lru_cache(maxsize=4096)

@@ -8,9 +8,7 @@ prepositional places). When no lexicon entry fits, no event is emitted: there is
 from __future__ import annotations
 
 import datetime as dt
-import json
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
@@ -24,10 +22,10 @@ from transforms.event_arguments import (
 )
 from transforms.event_places import article_places, event_place_fields
 from transforms.event_reporters import reporter
+from transforms.pattern_files import pattern_rows
 
 __all__ = ["event_date", "extract_events", "load_triggers"]
 
-PATTERNS = Path(__file__).parent / "patterns"
 OBJECT_DEPS = {"dobj", "obj", "attr"}
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "into", "from"}
 MODAL_MODES = {"may": "possible", "might": "possible", "could": "possible", "would": "possible",
@@ -54,10 +52,8 @@ INTENT_CAMEO = {"CONSULT": "036"}
 def load_triggers() -> dict[tuple[str, str], list[dict]]:
     """Return lexicon rows keyed by (lemma, pos); rows with an object constraint come first."""
     table: dict[tuple[str, str], list[dict]] = {}
-    for line in (PATTERNS / "event_triggers.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            table.setdefault((row["lemma"], row["pos"]), []).append(row)
+    for row in pattern_rows("event_triggers.jsonl"):
+        table.setdefault((row["lemma"], row["pos"]), []).append(row)
     for rows in table.values():
         rows.sort(key=lambda row: row["object"] is None)
     return table

@@ -18,21 +18,19 @@ from `patterns/role_modifiers.jsonl`. Each fact keeps its evidence span and sent
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from transforms.actors import known_org
 from transforms.gazetteer import demonym_country
+from transforms.pattern_files import pattern_rows
 
 __all__ = ["extract_roles", "load_role_titles"]
 
-PATTERNS = Path(__file__).parent / "patterns"
 DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "whose"}
 POSSESSIVE = {"'s", "’s", "'"}
 #: Common nouns standing for an organisation just mentioned ("the organization's chief").
@@ -50,27 +48,22 @@ class _Title:
     needs_no_org: bool = False  # its sector is dropped when an organisation is named
 
 
-def _jsonl(name: str) -> list[dict]:
-    lines = (PATTERNS / name).read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
-
-
 @lru_cache(maxsize=1)
 def load_role_titles() -> dict[str, str | None]:
     """Return lowercased title phrase → sector (None when it depends on the organisation)."""
-    return {row["title"]: row["sector"] for row in _jsonl("role_titles.jsonl")}
+    return {row["title"]: row["sector"] for row in pattern_rows("role_titles.jsonl")}
 
 
 @lru_cache(maxsize=1)
 def _org_dependent_titles() -> frozenset[str]:
     """Titles whose sector holds only without an organisation ("Apple's vice president")."""
-    return frozenset(row["title"] for row in _jsonl("role_titles.jsonl")
+    return frozenset(row["title"] for row in pattern_rows("role_titles.jsonl")
                      if row.get("only_without_organization"))
 
 
 @lru_cache(maxsize=1)
 def _modifiers() -> dict[str, dict]:
-    return {row["word"]: row for row in _jsonl("role_modifiers.jsonl")}
+    return {row["word"]: row for row in pattern_rows("role_modifiers.jsonl")}
 
 
 _MATCHERS: dict[int, PhraseMatcher] = {}
