@@ -60,7 +60,11 @@ def timed_run(server: PrefectServer, deployment_id: str, inbox: Path, n: int) ->
     total = time.perf_counter() - started
     if run["state_type"] != "COMPLETED":
         raise SystemExit(f"run {run['name']} ended {run['state_name']}")
+    states = server.request("GET", "/flow_run_states/", params={"flow_run_id": run["id"]}).json()
+    claimed = min((s["timestamp"] for s in states if s["type"] == "PENDING"), default=None)
     return {"total_s": total, "pickup_s": _seconds(run, "expected_start_time", "start_time"),
+            "claim_s": _seconds({**run, "claimed": claimed}, "expected_start_time", "claimed")
+            if claimed else float("nan"),
             "flow_s": _seconds(run, "start_time", "end_time"),
             "tasks": task_seconds(server, run["id"])}
 
@@ -108,6 +112,7 @@ def main() -> None:
     for i, t in enumerate(timings, start=1):
         tasks = ", ".join(f"{name} {s:.2f}" for name, s in t["tasks"].items())
         print(f"run {i}: {t['total_s']:.2f} s  (pickup {t['pickup_s']:.2f} s, "
+              f"of which claiming {t['claim_s']:.2f} s, "
               f"flow {t['flow_s']:.2f} s: {tasks}; outside tasks "
               f"{t['flow_s'] - sum(t['tasks'].values()):.2f} s)")
     print(f"one-article run through newsdesk serve: median {median:.2f} s, max {totals[-1]:.2f} s"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import os
@@ -13,7 +14,7 @@ from typing import Any
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
 from expectations.suites import build_suites, expectation_label
-from expectations.validate import get_validator
+from expectations.validate import get_validator, suites_for
 
 # Data Docs pages load Bootstrap, jQuery, fonts and logos from CDNs. The report must open
 # offline and never fetch anything, so those tags are removed after each build.
@@ -44,9 +45,11 @@ def build_data_docs(report_dir: Path, run_id: str | None = None) -> Path:
     validator = get_validator()
     with validator.lock:
         context = validator.context
-        suites = {**build_suites(), **validator.latest_suites}
-        for suite in suites.values():
-            context.suites.add_or_update(suite)
+        suites = {**suites_for(True, dt.date.today()), **validator.latest_suites}
+        for name, suite in suites.items():
+            if validator.registered_suites.get(name) is not suite:
+                context.suites.add_or_update(suite)
+                validator.registered_suites[name] = suite
         while validator.pending_results:
             key, outcome = validator.pending_results.pop(0)
             context.validation_results_store.set(key, outcome)
@@ -72,8 +75,13 @@ def build_data_docs(report_dir: Path, run_id: str | None = None) -> Path:
             context.build_data_docs(site_names=[site])
         else:
             keys = [k for k in validator.stored_results if k.run_id.run_name == run_id]
-            suite_keys = [ExpectationSuiteIdentifier(name=name) for name in suites]
+            rendered = validator.rendered_suites.setdefault(site, {})
+            suite_keys = [ExpectationSuiteIdentifier(name=name)
+                          for name, suite in suites.items()
+                          if rendered.get(name) is not suite
+                          or not (report_dir / "expectations" / f"{name}.html").exists()]
             context.build_data_docs(site_names=[site], resource_identifiers=[*suite_keys, *keys])
+            rendered.update(suites)
     index = report_dir / "index.html"
     for page in report_dir.rglob("*.html"):
         _make_offline(page, index if page == index else None, report_dir)

@@ -359,3 +359,165 @@ def test_coordinated_demonym_adjectives_give_one_actor_each(nlp):
     events = _events(nlp, "Ghanaian and Nigerian leaders met in Abuja.")
     assert _dyads(events, "CONSULT") == {("Ghanaian leaders", "Nigerian leaders"),
                                          ("Nigerian leaders", "Ghanaian leaders")}
+
+
+@pytest.mark.parametrize("text, source, target, mode", [
+    ("Kenya is believed to have attacked Uganda.", "Kenya", "Uganda", "alleged"),
+    ("Kenya is said to have been attacked by Uganda.", "Uganda", "Kenya", "alleged"),
+    ("Kenya was reported to have deployed troops to Somalia.", "Kenya", "Somalia", "alleged"),
+])
+def test_a_raising_passive_lends_its_subject_to_the_event(nlp, text, source, target, mode):
+    # "X is said to have attacked Y": X attacks, nobody "says" X
+    events = [e for e in _events(nlp, text) if e["type"] in ("ASSAULT", "MOBILIZE")]
+    assert [(e["actor1"], e["actor2"], e["mode"]) for e in events] == [(source, target, mode)]
+
+
+@pytest.mark.parametrize("text, etype, source, target, mode", [
+    ("Kenya said it would sanction Uganda.", "SANCTION", "Kenya", "Uganda", "possible"),
+    ("Uganda denied that it had attacked Kenya.", "ASSAULT", "Uganda", "Kenya", "denied"),
+    ("The army said they arrested ten protesters.", "COERCE", "army", "protesters", "asserted"),
+])
+def test_a_pronoun_subject_stands_for_the_earlier_actor(nlp, text, etype, source, target, mode):
+    event = next(e for e in _events(nlp, text) if e["type"] == etype)
+    assert (event["actor1"], event["actor2"], event["mode"]) == (source, target, mode)
+
+
+def test_he_or_she_never_stands_for_a_country(nlp):
+    events = _events(nlp, "Kenya said he would visit Uganda.")
+    assert not [e for e in events if e["actor1"] == "Kenya" and e["cameo"] == "042"]
+
+
+@pytest.mark.parametrize("text, source, target", [
+    ("Rebels fired rockets near a convoy from Kenya.", "Rebels", "Kenya"),
+    ("Troops marched close to the border with Uganda.", "Troops", "Uganda"),
+    ("Kenya sent troops into Somalia.", "Kenya", "Somalia"),
+])
+def test_the_counterpart_inside_a_prepositional_phrase(nlp, text, source, target):
+    assert (source, target) in _dyads(_events(nlp, text))
+
+
+def test_the_forces_an_actor_deploys_are_not_its_target(nlp):
+    events = _events(nlp, "Kenya deployed troops to Somalia.")
+    assert _dyads(events, "MOBILIZE") == {("Kenya", "Somalia")}
+
+
+def test_a_visit_that_only_sets_the_scene_of_a_meeting_is_not_a_second_event(nlp):
+    events = _events(nlp, "The Kenyan president will meet Ugandan leaders during a visit to "
+                          "Uganda.")
+    assert {e["trigger"] for e in events} == {"meet"}
+
+
+def test_an_event_with_neither_side_named_is_not_coded(nlp):
+    assert not _events(nlp, "Ground seized in the fighting was returned.")
+
+
+def test_names_in_a_list_are_co_actors_even_when_parsed_as_appositions(nlp):
+    events = _events(nlp, "Kenya, the awful Uganda, and Tanzania welcomed the deal.")
+    assert {e["actor1"] for e in events} == {"Kenya", "Uganda", "Tanzania"}
+    met = _events(nlp, "Vladimir Putin, Russia's president, and Xi Jinping met in Beijing.")
+    assert _dyads(met) == {("Vladimir Putin", "Xi Jinping"), ("Xi Jinping", "Vladimir Putin")}
+
+
+def test_the_one_warned_against_an_act_is_the_one_who_would_do_it(nlp):
+    events = _events(nlp, "Ethiopia warned Eritrea against attacking Sudan.")
+    attack = next(e for e in events if e["type"] == "ASSAULT")
+    assert (attack["actor1"], attack["actor2"], attack["mode"]) == ("Eritrea", "Sudan",
+                                                                      "possible")
+
+
+def test_a_relative_pronoun_object_is_the_noun_it_modifies(nlp):
+    events = _events(nlp, "Uganda, which Kenya attacked last year, sought help.")
+    assert _dyads(events, "ASSAULT") == {("Kenya", "Uganda")}
+
+
+@pytest.mark.parametrize("text, source, target", [
+    ("Kenya was forced to attack Uganda.", "Kenya", "Uganda"),
+    ("Kenya wants to be invited by Uganda.", "Uganda", "Kenya"),
+    ("Journalists who were going to be detained fled.", None, "Journalists"),
+])
+def test_an_inherited_subject_takes_the_voice_of_the_event_verb(nlp, text, source, target):
+    assert _dyads(_events(nlp, text)) == {(source, target)}
+
+
+@pytest.mark.parametrize("text, not_actor", [
+    ("The Kabul attack killed ten soldiers.", "Kabul attack"),  # the deed is no doer
+    ("The Geneva agreement was signed by Kenya and Uganda.", "Geneva"),  # where, not who
+])
+def test_an_event_noun_or_a_town_naming_it_is_not_an_actor(nlp, text, not_actor):
+    events = _events(nlp, text)
+    assert events and not_actor not in {e["actor1"] for e in events}
+
+
+def test_a_passive_verb_meets_its_object_constraint_through_its_subject(nlp):
+    signed = _events(nlp, "An accord was signed by Kenya and Uganda.")
+    assert _dyads(signed, "AGREE") == {("Kenya", "Uganda"), ("Uganda", "Kenya")}
+    held = _events(nlp, "A meeting between Kenya and Uganda was held in Nairobi.")
+    assert _dyads(held, "CONSULT") == {("Kenya", "Uganda"), ("Uganda", "Kenya")}
+
+
+def test_releasing_a_report_is_no_release_of_prisoners(nlp):
+    assert not _events(nlp, "President Ortega released a report on the damage.")
+    assert _events(nlp, "Kenya released ten Ugandan prisoners.")[0]["type"] == "CONCEDE"
+
+
+@pytest.mark.parametrize("text, etype, cameo, actor1, actor2", [
+    ("Kenya thanked Uganda for its support.", "SUPPORT", "051", "Kenya", "Uganda"),
+    ("Kenya congratulated Uganda on its election.", "SUPPORT", "051", "Kenya", "Uganda"),
+    ("Kenya apologized to Uganda for the incident.", "CONCEDE", "055", "Kenya", "Uganda"),
+    ("Kenya complained to Uganda about the closure.", "ACCUSE", "114", "Kenya", "Uganda"),
+    ("A Kenyan court convicted a Ugandan journalist.", "ACCUSE", "116", "Kenyan court",
+     "Ugandan journalist"),
+    ("Israeli forces blockaded Gaza.", "COERCE", "191", "Israeli forces", "Gaza"),
+    ("Police cordoned off the roads leading into Nairobi.", "COERCE", "191", "Police",
+     "Nairobi"),
+    ("Russian troops besieged Mariupol.", "COERCE", "191", "Russian troops", "Mariupol"),
+    ("Pirates hijacked a Kenyan ship.", "ASSAULT", "181", "Pirates", "Kenyan ship"),
+    ("Rebels bombarded the capital of Uganda.", "ASSAULT", "194", "Rebels", "Uganda"),
+    ("The army imposed a curfew on Nairobi.", "COERCE", "1723", "army", "Nairobi"),
+    ("Kenya held consultations with Uganda.", "CONSULT", "040", "Kenya", "Uganda"),
+])
+def test_trigger_lexicon_covers_further_codebook_verbs(nlp, text, etype, cameo, actor1, actor2):
+    found = {(e["type"], e["cameo"], e["actor1"], e["actor2"]) for e in _events(nlp, text)}
+    assert (etype, cameo, actor1, actor2) in found, found
+
+
+def test_talks_commented_on_are_a_topic_not_the_speakers_event(nlp):
+    events = _events(nlp, "Lucero refused to comment on the alleged talks.")
+    assert not [e for e in events if e["trigger"] == "talks"]
+    visit = _events(nlp, "The Kenyan president arrived in Kampala on a state visit.")
+    assert ("Kenyan president", "Kampala") in _dyads(visit, "CONSULT")
+
+
+def test_they_stands_for_a_group_not_for_one_person(nlp):
+    events = _events(nlp, "Vargas asked the judges to act so they can accuse the officers.")
+    assert not [e for e in events if e["type"] == "ACCUSE" and e["actor1"] == "Vargas"]
+
+
+@pytest.mark.parametrize("text", [
+    "Apple released a new laptop on Tuesday.",             # a product, not a prisoner
+    "Figures released by the ministry showed a rise.",     # a participle's noun is its object
+    "Steve Jobs called podcasting a radio for everyone.",  # naming, not a request
+    "The company demonstrated its new software.",          # showing, not protesting
+    "The senator has been fighting cancer since 2004.",    # a disease, not a foe
+    "The shop was charging customers more.",               # a price, not an accusation
+    "The board granted him a medical leave.",              # leave, not aid
+    "The engineer discussed new features.",                # one speaker: no consultation
+])
+def test_non_event_senses_of_trigger_verbs_yield_no_event(nlp, text):
+    assert _events(nlp, text) == []
+
+
+@pytest.mark.parametrize("text, etype, actor1, actor2", [
+    ("Kenya released two Ugandan journalists.", "CONCEDE", "Kenya", "Ugandan journalists"),
+    ("Five hostages were released by the rebels.", "CONCEDE", "rebels", "hostages"),
+    ("Kenya called on Uganda to withdraw.", "REQUEST", "Kenya", "Uganda"),
+    ("Thousands of students demonstrated in Nairobi.", "PROTEST", "students", None),
+    ("Kenyan troops fought Somali militants.", "ASSAULT", "Kenyan troops", "Somali militants"),
+    ("Police charged the governor with fraud.", "ACCUSE", "Police", "governor"),
+    ("Kenya granted asylum to Ugandan activists.", "AID", "Kenya", "Ugandan activists"),
+    ("Kenyan and Ugandan ministers discussed trade.", "CONSULT", "Kenyan ministers",
+     "Ugandan ministers"),
+])
+def test_the_event_senses_of_constrained_triggers_still_count(nlp, text, etype, actor1, actor2):
+    assert (etype, actor1, actor2) in {(e["type"], e["actor1"], e["actor2"])
+                                       for e in _events(nlp, text)}

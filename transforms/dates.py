@@ -15,6 +15,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from transforms.doc_text import doc_text
 from transforms.date_grammar import Candidate, find_candidates
 from transforms.date_resolve import Resolution, UnresolvableDate, resolve, time_suffix
 
@@ -76,7 +77,7 @@ def _accept(doc: Doc, cand: Candidate) -> bool:
                 return False  # "15 a year" is a set
             if last is not None and (last.pos_ == "ADJ" or last.dep_ == "amod"):
                 return False  # "a second attempt"
-        if _AGE.search(doc.text[max(0, cand.start - 12):cand.start]):
+        if _AGE.search(doc_text(doc)[max(0, cand.start - 12):cand.start]):
             return False
     if cand.kind == "set" and g.get("per") and not g.get("freq"):
         return (prev is not None and prev.like_num) or g["per"].lower() == "per"
@@ -149,10 +150,11 @@ def _entity_leftovers(doc: Doc, taken: list[tuple[int, int]]) -> list[tuple[int,
         if bounds is None:
             continue
         start, end = bounds
-        text = doc.text[start:end]
+        text = doc_text(doc)[start:end]
         if _NOT_DATE.match(text) or re.search(r"(?i)\bold\b", text):
             continue
-        if _AGE.search(doc.text[max(0, start - 12):start]) or _AGE_AFTER.match(doc.text[end:end + 12]):
+        whole = doc_text(doc)
+        if _AGE.search(whole[max(0, start - 12):start]) or _AGE_AFTER.match(whole[end:end + 12]):
             continue
         found.append((start, end, ent.label_))
     return found
@@ -167,7 +169,7 @@ def extract_dates(doc: Doc, published: dt.date | None) -> list[dict]:
 
     records: list[dict] = []
     times: list[tuple[dict, Candidate]] = []
-    for cand in find_candidates(doc.text, accept=lambda c: _accept(doc, c)):
+    for cand in find_candidates(doc_text(doc), accept=lambda c: _accept(doc, c)):
         tense = clause_tense(doc, cand.start, cand.end)
         try:
             res = resolve(cand, published, tense)
@@ -188,7 +190,7 @@ def extract_dates(doc: Doc, published: dt.date | None) -> list[dict]:
 
 
 def _record(doc: Doc, start: int, end: int, res: Resolution, sentence: int) -> dict:
-    return {"start": start, "end": end, "text": doc.text[start:end], "type": res.type,
+    return {"start": start, "end": end, "text": doc_text(doc)[start:end], "type": res.type,
             "value": res.value, "precision": res.precision, "rule": res.rule,
             "sentence": sentence}
 

@@ -10,12 +10,14 @@ as PETRARCH and GDELT do.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
 from transforms.actors import known_org
 from transforms.event_sectors import actor_sector
 from transforms.gazetteer import demonym_country
+from transforms.pattern_files import pattern_rows
 
 __all__ = ["Actor", "ActorFinder", "children_with", "pobj_of"]
 
@@ -35,10 +37,27 @@ ACTOR_NOUNS = {"country", "countries", "government", "governments", "state", "st
                "members", "demonstrators", "insurgents", "gunmen", "party", "opposition",
                "ambassador", "ambassadors", "diplomat", "diplomats", "lawmakers", "legislators",
                "activists", "envoy", "envoys", "delegation", "delegations", "spokesman",
-               "militia", "military", "navy", "parliament", "court", "ministry", "agency"}
+               "militia", "military", "navy", "parliament", "court", "ministry", "agency",
+               # people an event befalls or who act as a group: "the arrest of journalists"
+               "journalist", "journalists", "reporter", "reporters", "prisoner", "prisoners",
+               "detainee", "detainees", "hostage", "hostages", "refugee", "refugees",
+               "migrant", "migrants", "fishermen", "farmers", "peacekeepers", "pilgrims",
+               "cleric", "clerics", "priest", "priests", "judge", "judges", "senator",
+               "senators", "mayor", "governor", "commander", "commanders", "negotiators",
+               "pirates", "attackers", "assailants", "kidnappers", "bandits", "terrorists",
+               "extremists", "jihadists", "separatists", "guerrillas", "rioters", "mob"}
+#: Actor nouns that, modifying another noun, say what kind it is: "a state visit".
+KIND_MODIFIERS = {"state"}
 #: "soldiers from X", "lawmakers in X", "the government of X": the group belongs to X.
 BELONGING_PREPS = {"of", "from", "in"}
 LEADING_WORDS = ("the", "a", "an", "its", "their")
+
+
+@lru_cache(maxsize=1)
+def event_nouns() -> frozenset[str]:
+    """Nouns the trigger lexicon reads as events: "the Kabul attack" is a deed, not a doer."""
+    return frozenset(row["lemma"] for row in pattern_rows("event_triggers.jsonl")
+                     if row["pos"] == "NOUN")
 
 
 @dataclass(frozen=True)
@@ -85,6 +104,10 @@ class ActorFinder:
         self.country_at: dict[int, str] = {}
         self.city_at = {char for place in places or [] if place.get("feature") == "city"
                         for char in range(place["start"], place["end"])}
+        #: Characters of places below country level: "the Geneva agreement", "the Kabul
+        #: attack" name where, not who.
+        self.locality_at = {char for place in places or [] if place.get("feature") != "country"
+                            for char in range(place["start"], place["end"])}
         for place in places or []:
             if place.get("country_iso3"):
                 for char in range(place["start"], place["end"]):
@@ -107,8 +130,10 @@ class ActorFinder:
             return merged
         found = []
         conjuncts = _conjuncts(token)
+        if len(conjuncts) > 1:
+            conjuncts = sorted(conjuncts + self._listed_appositions(conjuncts), key=lambda t: t.i)
         for conjunct in conjuncts:
-            expanded = self._expand(conjunct)
+            expanded = self._expand(conjunct, listed=len(conjuncts) > 1)
             if not expanded and len(conjuncts) > 1 and self._is_name_like(conjunct):
                 # "Benin and Togo": a capitalised word coordinated with names is a name,
                 # even when the tagger took it for a common noun.
@@ -117,6 +142,17 @@ class ActorFinder:
                 if actor not in found:
                     found.append(actor)
         return found
+
+    def _listed_appositions(self, conjuncts: list[Token]) -> list[Token]:
+        """Names the parser hung as appositions inside a list: "A, the awful B, and C".
+
+        In a coordination a comma-separated name is one more member, not a description of
+        the one before it ("Putin, Russia's president, and Xi" keeps the title out: it is
+        no name).
+        """
+        return [child for conjunct in conjuncts for child in conjunct.children
+                if child.dep_ == "appos" and child not in conjuncts
+                and (self.entity_of(child) is not None or child.pos_ == "PROPN")]
 
     def _merged_entity_parts(self, token: Token) -> list[Actor]:
         """Split an entity the recogniser merged over a coordination ("Benin and Togo")."""
@@ -153,15 +189,22 @@ class ActorFinder:
         found = self.actors(token)
         return found[0] if found else None
 
-    def _expand(self, token: Token) -> list[Actor]:
-        """One actor per owner for "ambassadors of A, B and C"; else the token's own actor."""
+    def _expand(self, token: Token, listed: bool = False) -> list[Actor]:
+        """One actor per owner for "ambassadors of A, B and C"; else the token's own actor.
+
+        A noun `listed` with other actors is a group when it belongs to someone ("Kenya and
+        the farmers of Uganda"), even when it is no usual actor noun.
+        """
         counted = token.like_num or token.lower_ in QUANTITY_HEADS  # "thousands of Serbs"
         if token.ent_type_ in NON_ACTOR_ENTS and not counted or token.lower_ in CALENDAR_WORDS:
             return []  # "met on Friday": a day is never the one met
-        if self.entity_of(token) is None and (token.lower_ in ACTOR_NOUNS
+        if self.entity_of(token) is None and (token.lower_ in ACTOR_NOUNS or listed
                                                or token.lemma_.lower() in ACTOR_NOUNS):
             for prep in children_with(token, {"prep"}):
                 owner = pobj_of(prep)
+                if listed and prep.i != token.i + 1 and token.lower_ not in ACTOR_NOUNS \
+                        and token.lemma_.lower() not in ACTOR_NOUNS:
+                    continue  # "sheep and goats of X": the phrase belongs to the last noun
                 if prep.lower_ in BELONGING_PREPS and owner is not None and not (
                         prep.lower_ == "in" and owner.idx in self.city_at):
                     # "lawmakers in Kenya" belong to Kenya; "soldiers in Bamako" are located
@@ -189,6 +232,8 @@ class ActorFinder:
         """Name the actor a token stands for: its entity, an entity it governs, or its phrase."""
         if token.pos_ == "PRON" and token.lower_ not in ("we", "they"):
             return None
+        if token.dep_ == "compound" and token.lower_ in KIND_MODIFIERS:
+            return None  # "a state visit" is no visit by a state
         if token.like_num or token.lower_ in QUANTITY_HEADS:
             # "dozens of protesters", "hundreds of civilians": the group is the actor
             for prep in token.children:
@@ -197,6 +242,8 @@ class ActorFinder:
                     return self._one(pobj)
         if token.ent_type_ in NON_ACTOR_ENTS or token.lower_ in CALENDAR_WORDS:
             return None
+        if self.entity_of(token) is None and token.lemma_.lower() in event_nouns():
+            return None  # "the Kabul attack killed ten": the attack is what happened
         spelled = self._spelled_out(token)
         if spelled is not None:
             return self._make(self.entity_of(spelled)["text"], spelled)

@@ -16,8 +16,10 @@ from transforms.dates import clause_tense, timex_to_date
 from transforms.event_actors import Actor, ActorFinder
 from transforms.event_arguments import (
     OBJECT_CONTROL_LEMMAS,
+    RAISING_PASSIVES,
     clause_subject,
     nominal_actors,
+    verb_of_nominal,
     verbal_actors,
 )
 from transforms.event_places import article_places, event_place_fields
@@ -64,22 +66,61 @@ def _children(token: Token, deps: set[str]) -> list[Token]:
 
 
 def _lookup(token: Token) -> dict | None:
-    """Return the lexicon row this token triggers, honouring object constraints."""
+    """Return the lexicon row this token triggers, honouring the row's constraints.
+
+    A row may name the objects it needs (`object`, or `object_entity` labels: "released
+    prisoners", "released John Smith", not "released a report"), objects that rule it out
+    (`not_object`: "meet demand"), a preposition it needs (`prep`: "called for talks", not
+    "called him a liar"), or no object at all (`intransitive`: "protesters demonstrated",
+    not "demonstrated the software").
+    """
     pos = "VERB" if token.pos_ in ("VERB", "AUX") else "NOUN" if token.pos_ == "NOUN" else None
     if pos is None:
         return None
-    rows = load_triggers().get((token.lemma_.lower(), pos)) or load_triggers().get(
-        (token.lower_, pos))
+    rows = next((found for form in _forms(token)
+                 if (found := load_triggers().get((form, pos)))), None)
     if not rows:
         return None
-    objects = {child.lemma_.lower() for child in token.children if child.dep_ in OBJECT_DEPS}
-    objects |= {child.lower_ for child in token.children if child.dep_ in OBJECT_DEPS}
+    undergoers = _undergoers(token)
+    objects = {child.lemma_.lower() for child in undergoers} | {child.lower_ for child in undergoers}
+    labels = {child.ent_type_ for child in undergoers if child.ent_type_}
+    preps = {child.lower_ for child in token.children if child.dep_ in ("prep", "agent")}
     for row in rows:
         if objects & set(row.get("not_object") or ()):
             continue  # "meet demand", "meet a deadline": not a meeting
-        if row["object"] is None or objects & set(row["object"]):
+        if row.get("prep") and not preps & set(row["prep"]):
+            continue
+        if row.get("intransitive") and undergoers:
+            continue
+        if row["object"] is None or objects & set(row["object"]) or labels & set(
+                row.get("object_entity") or ()):
             return row
     return None
+
+
+def _undergoers(token: Token) -> list[Token]:
+    """What a verb acts on: its object, a passive subject, the noun a participle modifies.
+
+    "an accord was signed", "the accord signed by X": the accord is what was signed.
+    """
+    found = [child for child in token.children if child.dep_ in OBJECT_DEPS | {"nsubjpass"}]
+    if token.dep_ == "acl" and token.tag_ == "VBN":
+        found.append(token.head)
+    return found
+
+
+def _forms(token: Token) -> list[str]:
+    """The lemma, the word, and the word without a regular suffix, to look up in the lexicon.
+
+    The lemmatiser misses rare verbs ("cordoned" → "cordone"); stripping "-ed", "-ing" or
+    "-s" recovers the lexicon's lemma.
+    """
+    lower = token.lower_
+    forms = [token.lemma_.lower(), lower]
+    if token.pos_ in ("VERB", "AUX"):
+        forms += [lower[: -len(suffix)] for suffix in ("ed", "ing", "s")
+                  if lower.endswith(suffix) and len(lower) > len(suffix) + 3]
+    return forms
 
 
 def _mode(token: Token) -> str:
@@ -90,8 +131,15 @@ def _mode(token: Token) -> str:
         if child.dep_ == "aux" and child.lower_ in MODAL_MODES:
             return MODAL_MODES[child.lower_]
     if (token.dep_ == "xcomp" and token.head.lemma_.lower() in OBJECT_CONTROL_LEMMAS
-            and any(child.dep_ == "dobj" for child in token.head.children)):
-        return "requested"  # "urged Myanmar to release": asked of Myanmar, not yet done
+            and any(child.dep_ in ("dobj", "nsubjpass") for child in token.head.children)):
+        return "requested"  # "urged Myanmar to release", "Myanmar was urged to release"
+    if token.dep_ == "xcomp" and token.head.lemma_.lower() in RAISING_PASSIVES and any(
+            child.dep_ == "nsubjpass" for child in token.head.children):
+        return RAISING_PASSIVES[token.head.lemma_.lower()]  # "X is said to have attacked Y"
+    if token.dep_ == "pcomp" and token.head.lower_ in ("against", "from"):
+        return "possible"  # "warned X against attacking", "barred X from joining"
+    if token.dep_ == "ccomp" and token.head.lemma_.lower() == "deny":
+        return "denied"  # "denied that it had attacked": reported, not asserted
     if token.dep_ == "xcomp" and token.head.lemma_.lower() in INTENT_LEMMAS:
         return INTENT_LEMMAS[token.head.lemma_.lower()]
     if token.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) \
@@ -239,13 +287,15 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
     events = []
     triggers = [(token, row) for token in doc if (row := _lookup(token)) is not None]
     # "held talks", "signed an agreement": the verb's event already covers its object noun.
+    # A passive one ("talks between A and B were held") only when the verb names who held them.
     covered = {child.i for token, row in triggers if row["object"]
-               for child in token.children if child.dep_ in OBJECT_DEPS | {"nsubjpass"}}
+               for child in token.children if child.dep_ in OBJECT_DEPS or (
+                   child.dep_ == "nsubjpass" and _children(token, {"agent"}))}
     for token, row in triggers:
-        if row["pos"] == "NOUN" and token.i in covered:
+        if row["pos"] == "NOUN" and (token.i in covered or _setting_of_event(token, finder, row)):
             continue
         if row["pos"] == "VERB":
-            sources, targets = verbal_actors(token, finder)
+            sources, targets = verbal_actors(token, finder, row["type"])
         else:
             sources, targets = nominal_actors(token, finder, row["type"])
         index, sentence = sentence_of[token.i]
@@ -265,8 +315,10 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
         # A verb with nobody doing it is no event to count ("a place to visit", "X was
         # criticized": half a dyad), except violence, protest and coercion, which matter
         # even when unattributed ("Y was attacked", "Z was arrested").
-        if row["pos"] == "VERB" and not (sources or row["type"] in UNATTRIBUTED_OK):
-            continue
+        if row["pos"] == "VERB" and not (sources or row["type"] in UNATTRIBUTED_OK and targets):
+            continue  # "ground seized in the fighting": neither side named, no dyad to record
+        if row.get("dyadic") and not targets and len(sources) < 2:
+            continue  # "the minister discussed the plan": a statement, no consultation
         date, how = _date(token, dates, sentence)
         mode = _mode(token)
         intent_code = INTENT_CAMEO.get(row["type"]) if mode in INTENT_MODES else None
@@ -288,6 +340,20 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
                                **_actor_fields("actor1", target),
                                **_actor_fields("actor2", source)})
     return events
+
+
+def _setting_of_event(token: Token, finder: ActorFinder, row: dict) -> bool:
+    """Whether a noun event only sets the scene of a verb event ("met B during a visit to C").
+
+    Its performer would be the verb's subject, so it repeats that subject's event with a
+    second code; as in CAMEO coding, the clause gives one event, its verb's. A noun event with
+    a performer of its own ("condemned Y's attack on Z") stands apart.
+    """
+    verb = verb_of_nominal(token)
+    if verb is None or verb.pos_ not in ("VERB", "AUX") or _lookup(verb) is None:
+        return False
+    own_sources, _ = nominal_actors(token, finder, row["type"], inherit=False)
+    return not own_sources
 
 
 def _commented_on(token: Token, sources: list[Actor], finder: ActorFinder) -> bool:

@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from transforms.articles import Article, article_from_record, article_id_for, parse_published
 from transforms.actors import annotate_actors
 from transforms.dates import extract_dates
+from transforms.doc_text import doc_text
 from transforms.entities import CLUSTER_KEY
 from transforms.events import extract_events
 from transforms.headcount_events import link_headcount_events
@@ -74,7 +75,7 @@ def extract_doc(doc: Doc, article: Article) -> dict:
     events = extract_events(doc, entities, places, dates, article.published)
     link_headcount_events(doc, headcounts, events)  # event_index, place and date per count
     roles = extract_roles(doc, entities, places, article.published)
-    annotate_actors(doc.text, entities, roles)
+    annotate_actors(doc_text(doc), entities, roles)
     return {
         "id": article.source_id if article.source_id is not None else article.article_id,
         "article_id": article.article_id,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from transforms.doc_text import doc_text
 from transforms.headcount_category import (
     FATE_CATEGORIES,
     event_category,
@@ -226,7 +227,7 @@ def _entity_text(token: Token) -> str | None:
     for ent in doc.ents:
         if ent.start <= token.i < ent.end and ent.label_ in _ACTOR_LABELS:
             tokens = [t for t in ent if t.lower_ != "the" or t.i != ent.start]
-            return doc.text[tokens[0].idx:ent.end_char] if tokens else None
+            return doc_text(doc)[tokens[0].idx:ent.end_char] if tokens else None
     return None
 
 
@@ -329,7 +330,7 @@ def _record(doc: Doc, amount: Amount, lex: Lexicon, previous: list[dict],
     if noun is not None and noun.i >= amount.end and noun.i - amount.end <= 4:
         end = noun.i + 1
     start_char, end_char = doc[amount.start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-    return {"start": start_char, "end": end_char, "text": doc.text[start_char:end_char],
+    return {"start": start_char, "end": end_char, "text": doc_text(doc)[start_char:end_char],
             "low": amount.low, "high": amount.high, "qualifier": amount.qualifier,
             "category": category, "unit": unit, "actor": actor, "sentence": sentence,
             "is_tally": category in FATE_CATEGORIES

@@ -26,6 +26,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from transforms.actors import known_org
+from transforms.doc_text import doc_text
 from transforms.gazetteer import demonym_country
 from transforms.pattern_files import pattern_rows
 
@@ -381,7 +382,7 @@ def extract_roles(doc: Doc, entities: list[dict], places: list[dict],
             ctx.sector = None if ctx.sector == title.sector else ctx.sector
         org_name = art.names[org["entity_id"]] if org else ctx.org_name
         roles.append({
-            "start": evidence[0], "end": evidence[1], "text": doc.text[evidence[0]:evidence[1]],
+            "start": evidence[0], "end": evidence[1], "text": doc_text(doc)[evidence[0]:evidence[1]],
             "sentence": _sentence_index(doc, evidence[0]),
             "person_entity_id": person["entity_id"], "person": art.names[person["entity_id"]],
             "person_start": person["start"], "person_end": person["end"],
