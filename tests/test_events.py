@@ -521,3 +521,26 @@ def test_non_event_senses_of_trigger_verbs_yield_no_event(nlp, text):
 def test_the_event_senses_of_constrained_triggers_still_count(nlp, text, etype, actor1, actor2):
     assert (etype, actor1, actor2) in {(e["type"], e["actor1"], e["actor2"])
                                        for e in _events(nlp, text)}
+
+
+def test_a_crashed_plane_is_not_a_killer_and_a_killed_deal_is_no_killing(nlp):
+    crash = _events(nlp, "The Airbus jetliner crashed into the ocean, killing all 228 people.")
+    assert [(e["actor1"], e["actor2"]) for e in crash if e["type"] == "ASSAULT"] == [
+        (None, "people")]
+    assert _events(nlp, "The deal had been killed by the Pentagon.") == []
+
+
+def test_a_possessive_pronoun_names_the_performer_of_a_noun_event(nlp):
+    events = _events(nlp, "Kenya and Uganda have downplayed their meeting.")
+    assert _dyads(events, "CONSULT") == {("Kenya", "Uganda"), ("Uganda", "Kenya")}
+    visit = _events(nlp, "The Kenyan president arrived in Uganda on his first foreign visit.")
+    assert ("Kenyan president", "Uganda") in _dyads(visit, "CONSULT")
+
+
+def test_a_called_off_meeting_is_not_coded(nlp):
+    assert not _events(nlp, "Kenya and Uganda have postponed their meeting.")
+
+
+def test_a_listed_noun_that_belongs_to_a_country_is_a_co_actor(nlp):
+    events = _events(nlp, "Kenya and the herders of Uganda protested.")
+    assert {e["actor1"] for e in events} == {"Kenya", "herders of Uganda"}

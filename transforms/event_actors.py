@@ -46,6 +46,15 @@ ACTOR_NOUNS = {"country", "countries", "government", "governments", "state", "st
                "senators", "mayor", "governor", "commander", "commanders", "negotiators",
                "pirates", "attackers", "assailants", "kidnappers", "bandits", "terrorists",
                "extremists", "jihadists", "separatists", "guerrillas", "rioters", "mob"}
+#: Things and disasters that kill or are bought, never actors: "the jetliner crashed, killing
+#: 228", "agreed to purchase 60 Boeing aircraft".
+NON_ACTOR_HEADS = {"flight", "plane", "planes", "jet", "jets", "jetliner", "jetliners",
+                   "aircraft", "airliner", "airliners", "helicopter", "crash", "crashes",
+                   "accident", "accidents", "collision", "earthquake", "quake", "storm",
+                   "hurricane", "typhoon", "cyclone", "flood", "floods", "flooding", "fire",
+                   "wildfire", "landslide", "tsunami", "avalanche", "heatwave", "outbreak",
+                   "car", "cars", "truck", "bus", "train", "vehicle", "vehicles", "product",
+                   "products", "device", "devices", "phone", "software", "model", "models"}
 #: Actor nouns that, modifying another noun, say what kind it is: "a state visit".
 KIND_MODIFIERS = {"state"}
 #: "soldiers from X", "lawmakers in X", "the government of X": the group belongs to X.
@@ -234,6 +243,9 @@ class ActorFinder:
             return None
         if token.dep_ == "compound" and token.lower_ in KIND_MODIFIERS:
             return None  # "a state visit" is no visit by a state
+        if (token.lower_ in NON_ACTOR_HEADS or token.lemma_.lower() in NON_ACTOR_HEADS) and (
+                self.entity_of(token) is None):
+            return None  # "the jetliner crashed, killing 228": no one did it
         if token.like_num or token.lower_ in QUANTITY_HEADS:
             # "dozens of protesters", "hundreds of civilians": the group is the actor
             for prep in token.children:

@@ -51,6 +51,8 @@ OBJECT_OF_PREPS = {"of", "for", "with", "against", "from"}
 #: Pronoun subjects that stand for an earlier actor of the sentence ("Kenya said it would …");
 #: the value says whether the antecedent must be a person.
 PERSONAL_PRONOUNS = {"it": False, "they": False, "he": True, "she": True}
+#: Possessive pronouns on noun events, with the subject pronoun they stand in for.
+POSSESSIVE_PRONOUNS = {"its": "it", "their": "they", "his": "he", "her": "she"}
 #: Passive verbs that raise the subject of their "to" clause: "X is said to have attacked Y",
 #: "X is expected to meet Y". X is the one who attacks or meets, not the one said or expected;
 #: the value is the mode the raising verb gives the event.
@@ -121,14 +123,16 @@ def raising_subject(clause: Token) -> Token | None:
     return next(iter(children_with(head, {"nsubjpass"})), None)
 
 
-def _antecedent(pronoun: Token, finder: ActorFinder) -> list[Actor]:
+def _antecedent(pronoun: Token, finder: ActorFinder, as_word: str | None = None
+                ) -> list[Actor]:
     """The actors a pronoun subject stands for: "Kenya said it would sanction Uganda".
 
     The subject of a verb above the pronoun's clause comes first ("X said it …", "X denied
     that they …"); else the nearest earlier subject in the sentence. "he"/"she" take only a
-    person, "it" and "they" only a non-person (a group, a country, an organisation).
+    person, "it" and "they" only a non-person (a group, a country, an organisation). A verb
+    that judges its object for a deed points at the object: "blamed X for its attack".
     """
-    wants_person = PERSONAL_PRONOUNS.get(pronoun.lower_, False)
+    wants_person = PERSONAL_PRONOUNS.get(as_word or pronoun.lower_, False)
 
     def fits(token: Token) -> list[Actor]:
         found = finder.actors(token) if token.pos_ != "PRON" else []
@@ -141,7 +145,9 @@ def _antecedent(pronoun: Token, finder: ActorFinder) -> list[Actor]:
         if current.head.i == current.i:
             break
         current = current.head
-        for subject in children_with(current, {"nsubj"}):
+        judged = (children_with(current, {"dobj"})
+                  if current.lemma_.lower() in JUDGING_LEMMAS else [])
+        for subject in judged + children_with(current, {"nsubj"}):
             if subject.i < pronoun.i and fits(subject):
                 return fits(subject)
     for left in reversed(list(pronoun.sent[: pronoun.i - pronoun.sent.start])):
@@ -324,6 +330,11 @@ def nominal_actors(token: Token, finder: ActorFinder, event_type: str | None = N
             targets = targets or verb_targets or [
                 actor for prep in children_with(verb, {"prep"}) if prep.lower_ in ("in", "to")
                 for actor in finder.actors(pobj_of(prep))]
+        # "Gondor and Osgiliath postponed their meeting": their = Gondor and Osgiliath
+        sources = sources or [actor for child in children_with(token, {"poss"})
+                              if child.lower_ in POSSESSIVE_PRONOUNS
+                              for actor in _antecedent(child, finder,
+                                                       POSSESSIVE_PRONOUNS[child.lower_])]
     return sources, [t for t in targets if t not in sources]
 
 

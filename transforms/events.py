@@ -36,6 +36,10 @@ INTENT_LEMMAS = {"plan": "planned", "intend": "planned", "threaten": "threatened
                  "vow": "planned", "try": "attempted", "seek": "attempted", "want": "planned",
                  "prepare": "planned", "refuse": "refused", "fail": "failed",
                  "deny": "denied"}  # "denied attacking": reported, not asserted
+#: Verbs that call a noun event off ("postponed the talks", "the visit was cancelled"): it did
+#: not take place, so it is not coded (CAMEO codes the meeting only when one was held).
+CANCEL_LEMMAS = {"postpone", "cancel", "delay", "scrap", "defer", "suspend", "abandon",
+                 "adjourn"}
 ASPECTUAL_LEMMAS = {"begin", "start", "continue", "resume", "manage", "keep", "go", "come"}
 #: Types whose co-actors act with each other when nobody else is named: "A and B met",
 #: "A and B agreed", "talks between A and B" give A→B and B→A. A lexicon row's `mutual`
@@ -82,7 +86,7 @@ def _lookup(token: Token) -> dict | None:
     if not rows:
         return None
     undergoers = _undergoers(token)
-    objects = {child.lemma_.lower() for child in undergoers} | {child.lower_ for child in undergoers}
+    objects = {form for child in undergoers for form in (child.lemma_.lower(), child.lower_)}
     labels = {child.ent_type_ for child in undergoers if child.ent_type_}
     preps = {child.lower_ for child in token.children if child.dep_ in ("prep", "agent")}
     for row in rows:
@@ -292,7 +296,8 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
                for child in token.children if child.dep_ in OBJECT_DEPS or (
                    child.dep_ == "nsubjpass" and _children(token, {"agent"}))}
     for token, row in triggers:
-        if row["pos"] == "NOUN" and (token.i in covered or _setting_of_event(token, finder, row)):
+        if row["pos"] == "NOUN" and (token.i in covered or _setting_of_event(token, finder, row)
+                                     or _called_off(token)):
             continue
         if row["pos"] == "VERB":
             sources, targets = verbal_actors(token, finder, row["type"])
@@ -340,6 +345,11 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
                                **_actor_fields("actor1", target),
                                **_actor_fields("actor2", source)})
     return events
+
+
+def _called_off(token: Token) -> bool:
+    """Whether a noun event is postponed, cancelled or suspended: it did not happen."""
+    return token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in CANCEL_LEMMAS
 
 
 def _setting_of_event(token: Token, finder: ActorFinder, row: dict) -> bool:
