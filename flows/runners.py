@@ -8,7 +8,7 @@ file anyway.
 | runner | workers | extraction runs in |
 |---|---|---|
 | `local` | 1 (default) | one thread of the flow process (`ThreadPoolTaskRunner`), one batch ahead |
-| `local` | N > 1 | N worker processes (Prefect's `ProcessPoolTaskRunner`) |
+| `local` | N > 1 | N worker processes forked from the flow with the model loaded (`flows.fork_pool`; Prefect's spawning `ProcessPoolTaskRunner` where fork is unavailable) |
 | `dask` | N | a Dask `LocalCluster` of N single-threaded worker processes (`prefect-dask`) |
 | `dask` + address | - | the workers of an existing cluster (`tcp://scheduler:8786`) |
 
@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+
+from flows.fork_pool import FORK_AVAILABLE, ForkedProcessTaskRunner
 
 __all__ = ["RUNNERS", "RunnerConfigError", "check_runner", "extract_in_order",
            "make_task_runner", "runner_label", "warm_up", "warm_worker"]
@@ -76,6 +78,8 @@ def make_task_runner(runner: str = "local", workers: int = 1,
             "n_workers": workers, "threads_per_worker": 1, "processes": True,
             "dashboard_address": None})
     if workers > 1:
+        if FORK_AVAILABLE:
+            return ForkedProcessTaskRunner(max_workers=workers)
         return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)
     return ThreadPoolTaskRunner(max_workers=1)
 
@@ -83,7 +87,8 @@ def make_task_runner(runner: str = "local", workers: int = 1,
 def warm_up(task_runner: TaskRunner) -> None:
     """Load the pipeline on every Dask worker now, in parallel, instead of in their first task.
 
-    (Pool processes load it in their initializer; the thread runner shares the flow's.)
+    (Forked workers inherit the flow's pipeline, spawned pool processes load it in their
+    initializer, and the thread runner shares the flow's.)
     Checked by name so that local runs never import prefect_dask.
     """
     if type(task_runner).__name__ == "DaskTaskRunner":

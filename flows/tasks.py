@@ -18,6 +18,7 @@ import warehouse
 from sources import SourcesFetch, SourceState, collect_sources, load_sources
 from transforms.articles import Article, ReadResult, read_inputs
 from warehouse.sources import record_source_outcomes, source_states
+from flows.fork_pool import extract_in_worker
 from transforms.extract import EXTRACTOR_VERSION, extract_batch as extract_articles
 
 if TYPE_CHECKING:  # Great Expectations takes ~6 s to import: only the writer needs it,
@@ -72,7 +73,8 @@ def extract_batch(articles: list[Article], batch_index: int) -> list[dict]:
     pipeline is loaded once per process (`load_nlp` is cached), never per batch.
     `batch_index` numbers the extraction chunk within the run.
     """
-    return extract_articles(articles)
+    forked = extract_in_worker(articles)  # a forked worker of `--workers N`, if one is active
+    return forked if forked is not None else extract_articles(articles)
 
 
 @task(name="validate_batch", cache_policy=NONE, task_run_name="validate_batch-{batch_index}")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import warehouse
+from flows.fork_pool import FORK_AVAILABLE, ForkedProcessTaskRunner, extract_in_worker
 from flows.runners import RunnerConfigError, check_runner, extract_in_order, make_task_runner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +33,7 @@ def test_check_runner_refuses_bad_configurations(runner, workers, address, messa
 def test_make_task_runner_picks_the_runner_for_the_options():
     assert type(make_task_runner("local", 1)).__name__ == "ThreadPoolTaskRunner"
     pool = make_task_runner("local", 3)
-    assert type(pool).__name__ == "ProcessPoolTaskRunner" and pool._max_workers == 3
+    assert type(pool).__name__ == "ForkedProcessTaskRunner" and pool._max_workers == 3
     cluster = make_task_runner("dask", 2)
     assert cluster.cluster_kwargs["n_workers"] == 2
     assert cluster.cluster_kwargs["threads_per_worker"] == 1
@@ -129,3 +130,28 @@ def test_dask_workers_load_the_pipeline_once_per_process(prefect_api, tmp_path):
     assert len(loads) == 2
     assert all(misses == 1 for misses, _ in loads.values()), loads
     assert sum(hits for _, hits in loads.values()) >= 8, loads
+
+
+def _worker_facts() -> tuple[int, int]:
+    import os
+
+    from transforms.nlp import load_nlp
+
+    return os.getpid(), load_nlp.cache_info().misses
+
+
+@pytest.mark.skipif(not FORK_AVAILABLE, reason="forked workers are Linux only")
+def test_forked_workers_extract_what_the_flow_process_does_without_reloading(nlp):
+    import os
+
+    from transforms.articles import read_inputs
+    from transforms.extract import extract_batch
+
+    articles = read_inputs([SAMPLE_DIR]).articles[:3]
+    expected = extract_batch(articles)
+    with ForkedProcessTaskRunner(max_workers=2) as runner:
+        assert extract_in_worker(articles) == expected
+        pid, loads = runner._pool.submit(_worker_facts).result()
+    assert pid != os.getpid()
+    assert loads == 1  # the parent's one load, inherited: the worker never loaded again
+    assert extract_in_worker(articles) is None  # no pool once the runner has exited

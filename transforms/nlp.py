@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 
 import spacy
@@ -19,8 +20,21 @@ def model_name(name: str | None = None) -> str:
     return name or os.environ.get("NEWSDESK_SPACY_MODEL") or DEFAULT_MODEL
 
 
-@lru_cache(maxsize=4)
+_LOAD_LOCK = threading.Lock()
+
+
 def load_nlp(name: str | None = None) -> Language:
+    """Return the pipeline (trained model plus newsdesk components), loaded once per process.
+
+    Serialised: a run preloads the model in a background thread while its first extraction
+    may ask for it too, and two concurrent first calls would each load a copy (~2 s each).
+    """
+    with _LOAD_LOCK:
+        return _load_nlp(name)
+
+
+@lru_cache(maxsize=4)
+def _load_nlp(name: str | None = None) -> Language:
     """Load the trained pipeline and add the newsdesk components after its NER."""
     # Importing the modules registers their @Language.factory components.
     from transforms import entities, places, segmentation  # noqa: F401
@@ -32,3 +46,6 @@ def load_nlp(name: str | None = None) -> Language:
         if component not in nlp.pipe_names:
             nlp.add_pipe(component, last=True)
     return nlp
+
+
+load_nlp.cache_info = _load_nlp.cache_info  # how many loads (misses) and reuses (hits) so far
