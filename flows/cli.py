@@ -42,17 +42,18 @@ def run(
                                 "starts N processes; dask, a LocalCluster of N workers."),
     dask_address: str = typer.Option(None, "--dask-address", help="Scheduler of a running "
                                      "Dask cluster (tcp://host:8786), with --runner dask."),
+    here: bool = typer.Option(False, "--here", help="Run the pipeline in this process even "
+                              "when a `newsdesk serve` behind PREFECT_API_URL could run it."),
 ) -> None:
     """Load articles into the warehouse: extract, validate, publish, report.
+
+    With PREFECT_API_URL set and a `newsdesk serve` polling that server, the run is handed
+    to the serve process, which has the pipeline loaded (seconds instead of a cold start).
 
     Example: newsdesk run data/sample --db data/newsdesk.duckdb
     Example: newsdesk run --config newsdesk.toml   (only what is new in each source)
     Example: newsdesk run big/ --workers 2   (or --runner dask --dask-address tcp://sched:8786)
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from flows.ingest import run_ingest, set_progress
-
     if not paths and config is None:
         console.print("[red]error:[/red] give files or folders to load, or --config newsdesk.toml")
         raise typer.Exit(EXIT_INPUT_ERROR)
@@ -72,6 +73,15 @@ def run(
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(EXIT_INPUT_ERROR) from exc
 
+    handed = None if here else _run_in_serve(paths or [], db, report_dir, batch_size, config,
+                                             runner, workers, dask_address)
+    if handed is not None:
+        _print_outcome(handed, as_json)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from flows.ingest import run_ingest, set_progress
+
     with Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),
                   console=console, transient=True) as progress:
         bar = progress.add_task("articles", total=None)
@@ -85,39 +95,75 @@ def run(
             raise typer.Exit(EXIT_LOCKED) from exc
         finally:
             set_progress(None)
-    for error in summary.source_errors:
+    _print_outcome(summary.to_dict(), as_json)
+
+
+def _run_in_serve(paths: list[Path], db: Path, report_dir: Path, batch_size: int,
+                  config: Path | None, runner: str, workers: int,
+                  dask_address: str | None) -> dict | None:
+    """Hand the run to a ready `newsdesk serve`; None when there is none (run it here)."""
+    from flows.handoff import (
+        HandoffUnavailable,
+        api_url_from_environment,
+        hand_off,
+        served_deployment_id,
+    )
+
+    api_url = api_url_from_environment()
+    if api_url is None:
+        return None
+    try:
+        deployment_id = served_deployment_id(api_url)
+    except HandoffUnavailable as exc:
+        console.print(f"[dim]{exc}; running here[/dim]")
+        return None
+    console.print(f"[dim]handing the run to newsdesk serve via {api_url}[/dim]")
+    parameters = {"paths": [str(p.resolve()) for p in paths], "db_path": str(db.resolve()),
+                  "report_dir": str(report_dir.resolve()), "batch_size": batch_size,
+                  "run_label": "cli", "config_path": str(config.resolve()) if config else None,
+                  "runner": runner, "workers": workers, "dask_address": dask_address}
+    try:
+        return hand_off(api_url, deployment_id, parameters)
+    except (RuntimeError, TimeoutError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+def _print_outcome(summary: dict, as_json: bool) -> None:
+    for error in summary["source_errors"]:
         console.print(f"[yellow]source failed (tried again next run):[/yellow] {error}")
     if as_json:
-        typer.echo(json.dumps(summary.to_dict(), indent=2))
+        typer.echo(json.dumps(summary, indent=2))
         return
     _print_summary(summary)
 
 
-def _print_summary(summary) -> None:
-    table = Table(title=f"newsdesk run {summary.run_id}", show_header=False)
+def _print_summary(summary: dict) -> None:
+    published = summary["published"]
+    table = Table(title=f"newsdesk run {summary['run_id']}", show_header=False)
     rows = [
-        ("articles read", summary.articles_in),
-        ("  new", summary.articles_new),
-        ("  already loaded", summary.articles_already_loaded),
-        ("  duplicates in input", summary.articles_duplicate),
-        ("  loaded", summary.articles_loaded),
-        ("  quarantined", summary.articles_quarantined),
-        ("mentions published", summary.published.get("fct_mentions", 0)),
-        ("events", summary.published.get("fct_events", 0)),
-        ("dates", summary.published.get("fct_dates", 0)),
-        ("headcounts", summary.published.get("fct_headcounts", 0)),
-        ("rows quarantined", summary.rows_quarantined),
-        ("checks passed", f"{summary.checks_passed}/{summary.checks_evaluated}"),
+        ("articles read", summary["articles_in"]),
+        ("  new", summary["articles_new"]),
+        ("  already loaded", summary["articles_already_loaded"]),
+        ("  duplicates in input", summary["articles_duplicate"]),
+        ("  loaded", summary["articles_loaded"]),
+        ("  quarantined", summary["articles_quarantined"]),
+        ("mentions published", published.get("fct_mentions", 0)),
+        ("events", published.get("fct_events", 0)),
+        ("dates", published.get("fct_dates", 0)),
+        ("headcounts", published.get("fct_headcounts", 0)),
+        ("rows quarantined", summary["rows_quarantined"]),
+        ("checks passed", f"{summary['checks_passed']}/{summary['checks_evaluated']}"),
     ]
     for label, value in rows:
         table.add_row(label, str(value))
     Console().print(table)
-    with warehouse.connect(summary.db_path, read_only=True) as con:
+    with warehouse.connect(summary["db_path"], read_only=True) as con:
         people, orgs, places = (con.execute(f"select count(*) from {t}").fetchall()[0][0]
                                 for t in ("dim_people", "dim_organizations", "dim_places"))
     Console().print(f"people {people} · organizations {orgs} · places {places}")
-    Console().print(f"warehouse: {summary.db_path}")
-    Console().print(f"data-quality report: {summary.report_path}")
+    Console().print(f"warehouse: {summary['db_path']}")
+    Console().print(f"data-quality report: {summary['report_path']}")
 
 
 @app.command()

@@ -27,6 +27,7 @@ import yaml
 from prefect import Flow
 from prefect.schedules import Cron, Interval
 
+from flows.handoff import HANDOFF_DEPLOYMENT
 from flows.ingest import ingest_articles
 from flows.reporting import write_warehouse_report
 
@@ -37,6 +38,7 @@ FLOWS: dict[str, Flow] = {
     "flows/ingest.py:ingest_articles": ingest_articles,
     "flows/reporting.py:write_warehouse_report": write_warehouse_report,
 }
+HANDOFF_ENTRYPOINT = "flows/ingest.py:ingest_articles"
 #: Seconds between polls for due runs; also the worst-case delay before a due run starts.
 DEFAULT_POLL_S = float(os.environ.get("NEWSDESK_SERVE_POLL_S", "0.5"))
 #: How long `serve` waits for the Prefect API to answer at start (a server starting alongside).
@@ -98,6 +100,13 @@ def load_deployments(config: Path) -> list:
             description=item.get("description"),
             concurrency_limit=item.get("concurrency_limit")))
     return deployments
+
+
+def _handoff_deployment():
+    """The unscheduled deployment `newsdesk run` hands its runs to (see flows.handoff)."""
+    return FLOWS[HANDOFF_ENTRYPOINT].to_deployment(
+        name=HANDOFF_DEPLOYMENT, paused=False,
+        description="Runs handed over by `newsdesk run` while this serve process is up.")
 
 
 def _logger():
@@ -166,6 +175,9 @@ def _due_runs(client, flows_by_deployment: dict) -> list:
         deployment_ids=list(flows_by_deployment), scheduled_before=now)
     latest: dict[tuple, Any] = {}
     for run in sorted(runs, key=lambda r: r.expected_start_time or now):
+        if not run.auto_scheduled:  # asked for (a UI "Quick run", `newsdesk run`): never skipped
+            latest[("asked", run.id)] = run
+            continue
         key = (run.deployment_id, json.dumps(run.parameters, sort_keys=True, default=str))
         if key in latest:
             with contextlib.suppress(ObjectNotFound):  # deleted meanwhile: nothing to skip
@@ -214,6 +226,9 @@ def serve_deployments(config: Path, poll_s: float = DEFAULT_POLL_S,
 
     config = Path(config).resolve()
     specs, deployments = read_deployment_specs(config), load_deployments(config)
+    if not any(item["name"] == HANDOFF_DEPLOYMENT for item in specs):
+        specs.append({"name": HANDOFF_DEPLOYMENT, "entrypoint": HANDOFF_ENTRYPOINT})
+        deployments.append(_handoff_deployment())
     os.chdir(config.parent)
     _stop_on_sigterm()
     logger = _logger()

@@ -165,3 +165,62 @@ def test_deploy_registers_prefect_yaml_with_a_work_pool(prefect_server, tmp_path
     assert schedule["cron"] == "*/15 * * * *" and schedule["timezone"] == "UTC"
     assert inbox["parameters"]["paths"] == ["data/inbox"]
     assert not inbox["paused"]
+
+
+def test_newsdesk_run_hands_off_to_a_running_serve(prefect_server, tmp_path):
+    """With a serve polling, `newsdesk run` is executed by it (warm), incrementally as ever."""
+    from flows.handoff import HANDOFF_DEPLOYMENT, HandoffUnavailable, served_deployment_id
+
+    server = prefect_server
+    config = tmp_path / "serve" / "prefect.yaml"
+    config.parent.mkdir()
+    config.write_text("deployments: []\n", encoding="utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "one.jsonl").write_text(json.dumps(
+        {"id": "k1", "text": STORY_4, "published": "2024-03-04"}) + "\n", encoding="utf-8")
+    serve = Serve(server, config, tmp_path / "serve.log")
+    processes = [server, serve]
+    env = prefect_env(server.home, server.api_url)
+    command = [str(BIN / "newsdesk"), "run", str(inbox), "--db", str(tmp_path / "w.duckdb"),
+               "--report-dir", str(tmp_path / "reports"), "--json"]
+    try:
+        wait_for(server.is_healthy, START_TIMEOUT_S, "prefect server /api/health", processes)
+        deployment_id = wait_for(
+            lambda: server.deployment_id("ingest-articles", HANDOFF_DEPLOYMENT),
+            START_TIMEOUT_S, "newsdesk serve to register its hand-off deployment", processes)
+        wait_for(lambda: _ready(server.api_url), START_TIMEOUT_S, "the serve to poll", processes)
+        outcomes = []
+        for _ in range(2):
+            done = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True,
+                                  timeout=RUNS_TIMEOUT_S, check=False)
+            assert done.returncode == 0, done.stderr[-2000:]
+            outcomes.append(json.loads(done.stdout))
+            assert "handing the run to newsdesk serve" in done.stderr
+        serve.check_alive()
+    finally:
+        serve.stop()
+    first, second = outcomes
+    assert first["handed_to"] == "newsdesk serve" and first["status"] == "completed"
+    assert first["articles_loaded"] == 1 and first["published"]["fct_mentions"] > 0
+    assert second["articles_loaded"] == 0 and second["articles_already_loaded"] == 1
+    assert first["run_id"] != second["run_id"]
+    for outcome in outcomes:
+        run = server.flow_run(outcome["flow_run_id"])
+        assert run["deployment_id"] == deployment_id and run["name"] == "ingest-cli"
+        assert not run["auto_scheduled"]
+    with warehouse.connect(tmp_path / "w.duckdb", read_only=True) as con:
+        assert con.execute("select count(*) from raw_articles").fetchall()[0][0] == 1
+    # a stopped serve pauses its deployments: the next `newsdesk run` runs in its own process
+    with pytest.raises(HandoffUnavailable):
+        served_deployment_id(server.api_url)
+
+
+def _ready(api_url: str) -> bool:
+    from flows.handoff import HandoffUnavailable, served_deployment_id
+
+    try:
+        served_deployment_id(api_url)
+    except HandoffUnavailable:
+        return False
+    return True

@@ -65,10 +65,11 @@ class FakeClient:
         self.states.append((flow_run_id, state.type.value, state.message))
 
 
-def _run(deployment_id, minutes_ago, parameters=None):
+def _run(deployment_id, minutes_ago, parameters=None, auto_scheduled=True):
     start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)
     return SimpleNamespace(id=uuid.uuid4(), deployment_id=deployment_id,
-                           expected_start_time=start, parameters=parameters or {"p": 1})
+                           expected_start_time=start, parameters=parameters or {"p": 1},
+                           auto_scheduled=auto_scheduled)
 
 
 def test_a_backlog_of_due_runs_collapses_to_the_latest_per_deployment():
@@ -81,3 +82,13 @@ def test_a_backlog_of_due_runs_collapses_to_the_latest_per_deployment():
     assert {(i, t) for i, t, _ in client.states} == {(older.id, "CANCELLED"),
                                                       (old.id, "CANCELLED")}
     assert {m for *_, m in client.states} == {SKIPPED_MESSAGE}
+
+
+def test_runs_someone_asked_for_are_never_skipped_as_duplicates():
+    handoff = uuid.uuid4()
+    first, second = _run(handoff, 2, auto_scheduled=False), _run(handoff, 1, auto_scheduled=False)
+    scheduled_old, scheduled_new = _run(handoff, 3), _run(handoff, 0.5)
+    client = FakeClient([second, scheduled_new, first, scheduled_old])
+    due = _due_runs(client, {handoff: None})
+    assert due == [first, second, scheduled_new]  # same parameters, both asked-for runs run
+    assert [(i, t) for i, t, _ in client.states] == [(scheduled_old.id, "CANCELLED")]
