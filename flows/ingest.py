@@ -26,7 +26,14 @@ from flows.tasks import (
     validate_batch,
     write_report,
 )
-from flows.runners import check_runner, extract_in_order, make_task_runner, runner_label, warm_up
+from flows.runners import (
+    api_for_workers,
+    check_runner,
+    extract_in_order,
+    make_task_runner,
+    runner_label,
+    warm_up,
+)
 from sources import merge_reads
 from transforms.articles import ReadResult
 from transforms.extract import EXTRACTOR_VERSION
@@ -256,7 +263,7 @@ def _extracted_batches(new: list, batch_size: int, execution: dict):
     get_run_logger().info("extraction runner: %s; %d batches of up to %d articles in %d "
                           "extraction tasks", runner_label(runner, workers, address),
                           len(batches), batch_size, len(chunks))
-    with make_task_runner(runner, workers, address) as task_runner:
+    with api_for_workers(runner), make_task_runner(runner, workers, address) as task_runner:
         warm_up(task_runner)
 
         def submit(chunk, chunk_index):

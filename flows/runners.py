@@ -19,6 +19,7 @@ batches do not queue behind model loads.
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -27,7 +28,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 from flows.fork_pool import FORK_AVAILABLE, ForkedProcessTaskRunner
 
-__all__ = ["RUNNERS", "RunnerConfigError", "check_runner", "extract_in_order",
+__all__ = ["RUNNERS", "RunnerConfigError", "api_for_workers", "check_runner", "extract_in_order",
            "make_task_runner", "runner_label", "warm_up", "warm_worker"]
 
 RUNNERS = ("local", "dask")
@@ -82,6 +83,31 @@ def make_task_runner(runner: str = "local", workers: int = 1,
             return ForkedProcessTaskRunner(max_workers=workers)
         return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)
     return ThreadPoolTaskRunner(max_workers=1)
+
+
+@contextlib.contextmanager
+def api_for_workers(runner: str) -> Iterator[None]:
+    """Point Dask workers' task runs at this flow's temporary Prefect API, if it uses one.
+
+    Task runs on Dask workers report to the API named in the settings the flow sends along.
+    With no PREFECT_API_URL the flow talks to a temporary server that those settings do not
+    name, so each worker process started its own temporary server on its first task: 13-20 s,
+    which made a running 2-worker cluster slower than one local worker. A configured API (what
+    a cluster on other machines needs, see docs/operations.md) is left as it is.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if runner != "dask" or PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the running singleton the flow's own client uses
+    if not server.running:
+        yield
+        return
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
 
 
 def warm_up(task_runner: TaskRunner) -> None:
