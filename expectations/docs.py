@@ -7,6 +7,7 @@ import hashlib
 import html
 import os
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -36,10 +37,14 @@ def build_data_docs(report_dir: Path, run_id: str | None = None) -> Path:
     """Write Data Docs for the batches validated in this process to `report_dir`; return index.html.
 
     With `run_id`, only that run's validation pages are (re)rendered (rendering costs ~0.1 s a
-    page); the index still lists every validation of this process. Only `report_dir` is
-    written to. The pages work offline: remote scripts, stylesheets and images are stripped,
-    and index.html gets a plain list of links (GX's own index table needs jQuery from a CDN).
+    page), then its results leave GX's in-memory store: a long-lived `newsdesk serve` would
+    otherwise hold every result it ever validated and re-index them all on each report (the
+    report took 0.5 s more every 20 runs). index.html lists the pages on disk, so earlier
+    runs stay linked. Only `report_dir` is written to. The pages work offline: remote
+    scripts, stylesheets and images are stripped, and index.html gets a plain list of links
+    (GX's own index table needs jQuery from a CDN).
     """
+    build_started = time.time()
     report_dir = Path(report_dir).resolve()
     report_dir.mkdir(parents=True, exist_ok=True)
     validator = get_validator()
@@ -71,8 +76,10 @@ def build_data_docs(report_dir: Path, run_id: str | None = None) -> Path:
                     },
                 },
             )
+        # No GX index: building it deletes every page whose result is not in this process's
+        # store, i.e. all earlier runs' pages (newsdesk writes its own index of the disk).
         if run_id is None:
-            context.build_data_docs(site_names=[site])
+            context.build_data_docs(site_names=[site], build_index=False)
         else:
             keys = [k for k in validator.stored_results if k.run_id.run_name == run_id]
             rendered = validator.rendered_suites.setdefault(site, {})
@@ -80,25 +87,38 @@ def build_data_docs(report_dir: Path, run_id: str | None = None) -> Path:
                           for name, suite in suites.items()
                           if rendered.get(name) is not suite
                           or not (report_dir / "expectations" / f"{name}.html").exists()]
-            context.build_data_docs(site_names=[site], resource_identifiers=[*suite_keys, *keys])
+            context.build_data_docs(site_names=[site], resource_identifiers=[*suite_keys, *keys],
+                                    build_index=False)
             rendered.update(suites)
-    index = report_dir / "index.html"
+            for key in keys:  # rendered: the pages on disk are the record from here on
+                context.validation_results_store.remove_key(key)
+                validator.stored_results.remove(key)
     for page in report_dir.rglob("*.html"):
-        _make_offline(page, index if page == index else None, report_dir)
+        # Pages of earlier builds are already offline; rewriting them all grew with every run.
+        if page.stat().st_mtime >= build_started - 2:
+            _make_offline(page)
+    return _write_index(report_dir)
+
+
+def _write_index(report_dir: Path) -> Path:
+    """Write index.html: links to every validation and suite page in `report_dir`."""
+    index = report_dir / "index.html"
+    index.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>newsdesk Data Docs</title>'
+        f"{_OFFLINE_STYLE}<!-- newsdesk-offline --></head><body><h1>newsdesk Data Docs</h1>"
+        f"<p>Great Expectations validation results of every run written here, newest first, "
+        f"and the expectation suites.</p>{_offline_index(report_dir)}</body></html>",
+        encoding="utf-8")
     return index
 
 
-def _make_offline(page: Path, index: Path | None, report_dir: Path) -> None:
+def _make_offline(page: Path) -> None:
+    """Strip a GX page's remote scripts, stylesheets and images; add a local style."""
     text = page.read_text(encoding="utf-8")
     text = _REMOTE_TAGS.sub("", text)
     text = _REMOTE_CSS_URL.sub("none", text)
     if "newsdesk-offline" not in text:
         text = text.replace("</head>", f"{_OFFLINE_STYLE}<!-- newsdesk-offline --></head>", 1)
-    if index is not None:
-        text = re.sub(
-            r"<section id=\"newsdesk-offline-index\">.*?</section>", "", text, flags=re.DOTALL
-        )
-        text = text.replace("</body>", _offline_index(report_dir) + "</body>", 1)
     page.write_text(text, encoding="utf-8")
 
 

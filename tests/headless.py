@@ -96,7 +96,9 @@ def render_page(page: Path, ready_js: str, screenshot: Path, *, width: int = 128
     executable = find_chromium()
     if executable is None:
         raise FileNotFoundError("chromium is not installed")
-    with tempfile.TemporaryDirectory(prefix="newsdesk-chromium-") as profile:
+    # Chromium helper processes may still write to the profile as it is removed.
+    with tempfile.TemporaryDirectory(prefix="newsdesk-chromium-",
+                                     ignore_cleanup_errors=True) as profile:
         process = subprocess.Popen(
             [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
