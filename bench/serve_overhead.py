@@ -62,7 +62,7 @@ def timed_run(server: PrefectServer, deployment_id: str, inbox: Path, n: int) ->
     started = time.perf_counter()
     run = server.create_flow_run(deployment_id)
     run = wait_for(lambda: (r := server.flow_run(run["id"]))["state_type"] in FINAL_STATES
-                   and r, 120, f"flow run {run['id']}", interval_s=0.05)
+                   and r, 120, f"flow run {run['id']}", interval_s=0.25)
     total = time.perf_counter() - started
     if run["state_type"] != "COMPLETED":
         raise SystemExit(f"run {run['name']} ended {run['state_name']}")
