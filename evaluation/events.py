@@ -4,8 +4,9 @@ The headline ("root+actors") is the issue's measure: the share of gold events re
 the same CAMEO root, source and target, and the share of emitted events that reproduce one.
 Actors are compared in the code space of `actors.json`: a predicted actor text is coded by the
 names listed there, a gold code by its first three letters (the country or IGO). A gold code
-that `actors.json` cannot produce ("---", "###", a quoted new-actor text, a country it does not
-list) counts as an unknown actor, which a predicted actor that no name codes matches.
+that `actors.json` cannot produce (a quoted new-actor text, a country it does not list) or
+whose country PETRARCH marks unknown ("---GOV", "###") counts as an unknown actor, which a
+predicted actor that no name codes (or that codes to "---") matches.
 """
 
 from __future__ import annotations
@@ -35,11 +36,15 @@ def cameo_root(code: object) -> str | None:
     return match.group(1) if match else None
 
 
+#: PETRARCH's placeholders for "country unknown" ("---GOV": a government, whose is not said).
+UNKNOWN_COUNTRY = {"---", "###"}
+
+
 def country_prefix(code: object) -> str | None:
-    """Return an actor code's first three letters (the country or IGO), or None."""
+    """Return an actor code's first three letters (the country or IGO), or None if unknown."""
     if not isinstance(code, str) or not re.match(r"^[A-Z0-9+\-]{3}", code):
         return None
-    return code[:3]
+    return None if code[:3] in UNKNOWN_COUNTRY else code[:3]
 
 
 class ActorLookup:

@@ -291,6 +291,16 @@ def test_events_root_and_actors():
     assert (actors.tp, actors.fp, actors.fn) == (1, 2, 1)
 
 
+def test_a_gold_actor_of_unknown_country_matches_an_uncoded_prediction():
+    """PETRARCH writes "---GOV" for a government whose country the sentence does not say."""
+    lookup = ActorLookup({"ARN": ["ARNOR"], "---": ["BOROMIR"]})
+    gold = [{"events": [{"source": "---GOV", "target": "ARN", "code": "010"}]}]
+    for actor1 in ("the government", "Boromir"):
+        pred = [{"events": [{"cameo": "010", "actor1": actor1, "actor2": "Arnor"}]}]
+        headline = score_events(gold, pred, lookup)[0]
+        assert (headline.tp, headline.fp, headline.fn) == (1, 0, 0), actor1
+
+
 def test_events_with_no_predictions_still_score():
     gold = [{"events": [{"source": "ARN", "target": "GON", "code": "064"}]}]
     scores = score_events(gold, [{"events": []}])
