@@ -29,6 +29,7 @@ from prefect.schedules import Cron, Interval
 
 from flows.handoff import HANDOFF_DEPLOYMENT
 from flows.ingest import ingest_articles
+from flows.serve_wake import wake_on_new_runs
 from flows.reporting import write_warehouse_report
 
 __all__ = ["DEFAULT_POLL_S", "DeploymentConfigError", "ServeError", "load_deployments",
@@ -39,7 +40,8 @@ FLOWS: dict[str, Flow] = {
     "flows/reporting.py:write_warehouse_report": write_warehouse_report,
 }
 HANDOFF_ENTRYPOINT = "flows/ingest.py:ingest_articles"
-#: Seconds between polls for due runs; also the worst-case delay before a due run starts.
+#: Seconds between polls for due runs; also the worst-case delay before a due run starts when
+#: the API's events do not wake the serve earlier (flows/serve_wake.py).
 DEFAULT_POLL_S = float(os.environ.get("NEWSDESK_SERVE_POLL_S", "0.5"))
 #: How long `serve` waits for the Prefect API to answer at start (a server starting alongside).
 API_WAIT_S = float(os.environ.get("NEWSDESK_SERVE_API_WAIT_S", "120"))
@@ -243,6 +245,7 @@ def serve_deployments(config: Path, poll_s: float = DEFAULT_POLL_S,
                            for item, deployment in zip(specs, deployments, strict=True)}
     logger.info("serving %s from %s (polling every %.1f s); Ctrl-C to stop",
                 ", ".join(d.name for d in deployments), config, poll_s)
+    wake = wake_on_new_runs(flows_by_deployment)
     try:
         with get_client(sync_client=True) as client:
             while True:
@@ -255,7 +258,8 @@ def serve_deployments(config: Path, poll_s: float = DEFAULT_POLL_S,
                     logger.warning("Prefect API error (%s); trying again in %.0f s", exc,
                                    API_RETRY_S)
                     time.sleep(API_RETRY_S)
-                time.sleep(poll_s)
+                wake.wait(poll_s)  # the next poll, or at once when a run is created
+                wake.clear()
     except (KeyboardInterrupt, TerminationSignal):  # Ctrl-C; SIGTERM (inside a run: Prefect's)
         logger.info("stopping; pausing the deployments' schedules")
     finally:
