@@ -37,7 +37,7 @@ def build_data_docs(report_dir: Path, run_id: str | None = None) -> Path:
     """Write Data Docs for the batches validated in this process to `report_dir`; return index.html.
 
     With `run_id`, only that run's validation pages are (re)rendered (rendering costs ~0.1 s a
-    page), then its results leave GX's in-memory store: a long-lived `newsdesk serve` would
+    page). Rendered results then leave GX's in-memory store: a long-lived `newsdesk serve` would
     otherwise hold every result it ever validated and re-index them all on each report (the
     report took 0.5 s more every 20 runs). index.html lists the pages on disk, so earlier
     runs stay linked. Only `report_dir` is written to. The pages work offline: remote
@@ -80,6 +80,7 @@ def build_data_docs(report_dir: Path, run_id: str | None = None) -> Path:
         # store, i.e. all earlier runs' pages (newsdesk writes its own index of the disk).
         if run_id is None:
             context.build_data_docs(site_names=[site], build_index=False)
+            keys = list(validator.stored_results)
         else:
             keys = [k for k in validator.stored_results if k.run_id.run_name == run_id]
             rendered = validator.rendered_suites.setdefault(site, {})
@@ -90,9 +91,9 @@ def build_data_docs(report_dir: Path, run_id: str | None = None) -> Path:
             context.build_data_docs(site_names=[site], resource_identifiers=[*suite_keys, *keys],
                                     build_index=False)
             rendered.update(suites)
-            for key in keys:  # rendered: the pages on disk are the record from here on
-                context.validation_results_store.remove_key(key)
-                validator.stored_results.remove(key)
+        for key in keys:  # rendered: the pages on disk are the record from here on
+            context.validation_results_store.remove_key(key)
+            validator.stored_results.remove(key)
     for page in report_dir.rglob("*.html"):
         # Pages of earlier builds are already offline; rewriting them all grew with every run.
         if page.stat().st_mtime >= build_started - 2:
