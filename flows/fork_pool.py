@@ -64,9 +64,9 @@ class ForkedProcessTaskRunner(ThreadPoolTaskRunner):
 
     def __enter__(self) -> ForkedProcessTaskRunner:
         global _active_pool
-        from transforms.nlp import load_nlp
+        from flows.runners import warm_worker
 
-        load_nlp()  # before the fork: every worker inherits the loaded pipeline
+        warm_worker()  # before the fork: every worker inherits the pipeline and its data
         super().__enter__()
         self._pool = ProcessPoolExecutor(max_workers=self._max_workers,
                                          mp_context=multiprocessing.get_context("fork"))

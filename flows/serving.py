@@ -117,10 +117,6 @@ def _logger():
     return get_logger("newsdesk.serve")
 
 
-WARM_UP_TEXT = ("Police in Nairobi arrested 40 protesters on Monday after a march against new "
-                "taxes turned violent, the interior minister said.")
-
-
 def _warm_up() -> None:
     """Extract, stage and validate one article in memory, so the first run pays no start-up.
 
@@ -131,11 +127,10 @@ def _warm_up() -> None:
     import expectations
     import warehouse
     from expectations.validate import get_validator
-    from transforms.articles import article_from_record
+    from flows.runners import warm_up_article
     from transforms.extract import extract_batch
 
-    article = article_from_record({"id": "warm-up", "text": WARM_UP_TEXT,
-                                   "published": "2024-03-04"})
+    article = warm_up_article()
     validator = get_validator()
     with validator.lock:
         kept = len(validator.pending_results)
