@@ -6,7 +6,8 @@ article. A `newsdesk serve` process has all of that loaded. When `PREFECT_API_UR
 Prefect server on which a serve process is polling, `newsdesk run` creates a flow run of the
 serve's `ingest-articles/newsdesk-run` deployment with the command's options as parameters,
 waits for it and prints the summary that run recorded in `ops_runs`. This module therefore
-imports only httpx and DuckDB: the CLI process stays light.
+imports only httpx and DuckDB: the CLI process loads neither Prefect, Great Expectations
+nor the model.
 
 The serve process runs one flow run at a time, so a handed-off run also queues behind a
 scheduled one instead of contending with it for the warehouse's write lock.
