@@ -30,6 +30,9 @@ HANDOFF_DEPLOYMENT = "newsdesk-run"
 FLOW_NAME = "ingest-articles"
 FINAL_STATES = {"COMPLETED", "FAILED", "CANCELLED", "CRASHED"}
 POLL_S = 0.1
+#: Answers of a busy Prefect server worth retrying, and the pauses between attempts (~15 s).
+RETRY_STATUSES = {429, 502, 503}
+RETRY_PAUSES_S = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 class HandoffUnavailable(RuntimeError):
@@ -66,13 +69,12 @@ def hand_off(api_url: str, deployment_id: str, parameters: dict[str, Any],
     Raises RuntimeError when the run does not complete (its state message says why).
     """
     with httpx.Client(base_url=api_url, timeout=30) as client:
-        created = client.post(f"/deployments/{deployment_id}/create_flow_run",
-                              json={"parameters": parameters})
-        created.raise_for_status()
+        created = _request(client, "POST", f"/deployments/{deployment_id}/create_flow_run",
+                           json={"parameters": parameters})
         run_id = created.json()["id"]
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
         while True:
-            run = client.get(f"/flow_runs/{run_id}").json()
+            run = _request(client, "GET", f"/flow_runs/{run_id}").json()
             state = run.get("state") or {}
             if state.get("type") in FINAL_STATES:
                 break
@@ -84,6 +86,26 @@ def hand_off(api_url: str, deployment_id: str, parameters: dict[str, Any],
         raise RuntimeError(f"flow run {run['name']} ({run_id}) ended {state.get('name')}: "
                            f"{state.get('message') or 'see the serve log'}")
     return recorded_summary(Path(parameters["db_path"]), run_id)
+
+
+def _request(client: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """Send a request, retrying what a busy Prefect server answers: 503 (its SQLite database
+    locked), 502, 429 and dropped connections, as Prefect's own client does; then raise.
+
+    A 503 means the server rolled the request back, so retrying a create is safe.
+    """
+    for pause in (*RETRY_PAUSES_S, None):
+        try:
+            response = client.request(method, path, **kwargs)
+        except httpx.TransportError:
+            if pause is None:
+                raise
+        else:
+            if response.status_code not in RETRY_STATUSES or pause is None:
+                response.raise_for_status()
+                return response
+        time.sleep(pause)
+    raise AssertionError("unreachable")  # pragma: no cover - the last attempt returns or raises
 
 
 def recorded_summary(db_path: Path, flow_run_id: str) -> dict[str, Any]:
