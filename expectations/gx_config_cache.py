@@ -1,4 +1,4 @@
-"""Reuse each expectation's configuration within one validation (a GX speed-up, no behaviour change).
+"""Reuse each expectation's configuration within one validation: GX's speed, not its behaviour.
 
 Great Expectations 1.x rebuilds `Expectation.configuration` from the pydantic model on every
 access, and one validation reads it ~80 times per expectation: for newsdesk's 125 checks that

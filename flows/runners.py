@@ -8,13 +8,15 @@ file anyway.
 | runner | workers | extraction runs in |
 |---|---|---|
 | `local` | 1 (default) | one thread of the flow process (`ThreadPoolTaskRunner`), one batch ahead |
-| `local` | N > 1 | N worker processes forked from the flow with the model loaded (`flows.fork_pool`; Prefect's spawning `ProcessPoolTaskRunner` where fork is unavailable) |
+| `local` | N > 1 | N processes forked from the flow, model loaded (`flows.fork_pool`) |
 | `dask` | N | a Dask `LocalCluster` of N single-threaded worker processes (`prefect-dask`) |
 | `dask` + address | - | the workers of an existing cluster (`tcp://scheduler:8786`) |
 
-Every worker process loads the spaCy pipeline once (`transforms.nlp.load_nlp` is cached per
-process) and keeps it for every batch it is given; `warm_worker` loads it up front so the first
-batches do not queue behind model loads.
+Where fork is unavailable (macOS, Windows), `local` with N > 1 uses Prefect's spawning
+`ProcessPoolTaskRunner` instead. Every worker process loads the spaCy pipeline once
+(`transforms.nlp.load_nlp` is cached per process) and keeps it for every batch it is given;
+`warm_worker` loads it, and the extractors' data, up front so the first batches do not queue
+behind model loads (forked workers inherit them from the flow).
 """
 
 from __future__ import annotations
