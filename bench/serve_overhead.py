@@ -30,7 +30,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.prefect_server import FINAL_STATES, PrefectServer, Serve, wait_for  # noqa: E402
+from tests.prefect_server import (  # noqa: E402
+    BIN,
+    FINAL_STATES,
+    PrefectServer,
+    Serve,
+    prefect_env,
+    wait_for,
+)
 
 TARGET_S = 2.0
 DEPLOYMENT = """\
@@ -89,8 +96,6 @@ def task_seconds(server: PrefectServer, flow_run_id: str) -> dict[str, float]:
 
 def timed_cli_run(server: PrefectServer, root: Path, n: int) -> float:
     """Time `newsdesk run` of one new article in a fresh process while the serve is up."""
-    from tests.prefect_server import BIN, prefect_env
-
     path = root / "cli" / f"article-{n}.jsonl"
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps({"id": f"c{n}", "text": TEXT.format(n=n),

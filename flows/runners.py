@@ -31,7 +31,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from flows.fork_pool import FORK_AVAILABLE, ForkedProcessTaskRunner
 
 __all__ = ["RUNNERS", "RunnerConfigError", "api_for_workers", "check_runner", "extract_in_order",
-           "make_task_runner", "runner_label", "warm_up", "warm_worker"]
+           "make_task_runner", "runner_label", "warm_extractors", "warm_up", "warm_worker"]
 
 RUNNERS = ("local", "dask")
 
@@ -58,31 +58,36 @@ WARM_UP_TEXT = ("Police in Nairobi arrested 40 protesters on Monday after a marc
                 "taxes turned violent, the interior minister said.")
 
 
-def warm_up_article():
-    """The article `warm_worker` (and `newsdesk serve`) warm up on."""
-    from transforms.articles import article_from_record
+def warm_extractors() -> tuple:
+    """Extract a short article and load the gazetteer's fallback tables; return (article, records).
 
-    return article_from_record({"id": "warm-up", "text": WARM_UP_TEXT,
-                                "published": "2024-03-04"})
-
-
-def warm_worker() -> str:
-    """Load the pipeline and the extractors' data in this process; return the model name.
-
-    Extracting one short article loads what the first chunk would otherwise load on its own
-    (the spaCy pipeline, gazetteers, towns, lexicons): about 2 s beyond the model load, paid
-    by every Dask worker on its first chunk before this extracted rather than only loading
-    the model. Also imports `flows.tasks`, which every task unpickles from.
+    That loads what the first chunk would otherwise load on its own (the spaCy pipeline,
+    gazetteers, towns, lexicons): about 2 s beyond the model load, paid by every Dask worker on
+    its first chunk while warming up only loaded the model. `newsdesk serve` stages and
+    validates the returned records to warm Great Expectations too.
     """
-    import flows.tasks  # noqa: F401
+    from transforms.articles import article_from_record
     from transforms.extract import extract_batch
     from transforms.gazetteer import load_gazetteer
-    from transforms.nlp import model_name
 
-    extract_batch([warm_up_article()])
+    article = article_from_record({"id": "warm-up", "text": WARM_UP_TEXT,
+                                   "published": "2024-03-04"})
+    records = extract_batch([article])
     gazetteer = load_gazetteer()  # the fallback tables load on first use: load them now
     gazetteer.lookup_town("warm-up")
     gazetteer.lookup_admin2("warm-up")
+    return article, records
+
+
+def warm_worker() -> str:
+    """Warm this worker process (`warm_extractors`) and return its model name.
+
+    Also imports `flows.tasks`, which every task unpickles from.
+    """
+    import flows.tasks  # noqa: F401
+    from transforms.nlp import model_name
+
+    warm_extractors()
     return model_name()
 
 

@@ -127,14 +127,13 @@ def _warm_up() -> None:
     import expectations
     import warehouse
     from expectations.validate import get_validator
-    from flows.runners import warm_up_article
-    from transforms.extract import extract_batch
+    from flows.runners import warm_extractors
 
-    article = warm_up_article()
+    article, records = warm_extractors()
     validator = get_validator()
     with validator.lock:
         kept = len(validator.pending_results)
-        frames = warehouse.stage_frames([article], extract_batch([article]), "warm-up")
+        frames = warehouse.stage_frames([article], records, "warm-up")
         expectations.validate_batch(frames, "warm-up")
         del validator.pending_results[kept:]
 

@@ -6,6 +6,7 @@ staged row per problem is corrupted the way a bug upstream would corrupt it.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,3 +105,20 @@ def publish(con, run_id: str, batch_index: int, frames: dict[str, pd.DataFrame],
     """Publish a validated batch the way the flow's publish task does."""
     return warehouse.publish_batch(con, run_id, batch_index, frames, validation.failed_rows,
                                    validation.results, EXTRACTOR_VERSION)
+
+
+def validation_outcome(frames: dict[str, pd.DataFrame], run_id: str, detail: str
+                       ) -> tuple[list[tuple], dict[str, pd.DataFrame]]:
+    """Validate a copy of `frames`; return comparable results and failed rows, both sorted.
+
+    Each result is (suite, expectation, success, unexpected_count, `detail`), `detail` being
+    the dq_results field the comparison also needs ("observed_value", "element_count").
+    """
+    from expectations import validate_batch
+
+    validation = validate_batch(copy.deepcopy(frames), run_id)
+    results = sorted((r["suite"], r["expectation"], r["success"], r["unexpected_count"],
+                      r[detail]) for r in validation.results)
+    failed = {table: frame.sort_values(list(frame.columns)).reset_index(drop=True)
+              for table, frame in validation.failed_rows.items()}
+    return results, failed

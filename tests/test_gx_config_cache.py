@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 
 import great_expectations.expectations as gxe
 import pandas as pd
 
 import warehouse
-from expectations import validate_batch
 from expectations.gx_config_cache import PATCHED, _state, reused_configurations
-from tests.quality_batch import plant_bad_rows, sample_batch
-
-
-def _outcome(frames):
-    validation = validate_batch(copy.deepcopy(frames), "run-cache")
-    results = sorted((r["suite"], r["expectation"], r["success"], r["unexpected_count"],
-                      r["observed_value"]) for r in validation.results)
-    failed = {table: frame.sort_values(list(frame.columns)).reset_index(drop=True)
-              for table, frame in validation.failed_rows.items()}
-    return results, failed
+from tests.quality_batch import plant_bad_rows, sample_batch, validation_outcome
 
 
 def test_the_patch_is_installed_on_this_gx_version():
@@ -31,12 +20,12 @@ def test_validation_with_and_without_the_cache_agree(nlp, monkeypatch):
     articles, records = sample_batch(nlp)
     frames = warehouse.stage_frames(articles, records, "run-cache")
     planted = plant_bad_rows(frames)
-    cached_results, cached_failed = _outcome(frames)
+    cached_results, cached_failed = validation_outcome(frames, "run-cache", "observed_value")
 
     import expectations.validate as validate_module
 
     monkeypatch.setattr(validate_module, "reused_configurations", contextlib.nullcontext)
-    plain_results, plain_failed = _outcome(frames)
+    plain_results, plain_failed = validation_outcome(frames, "run-cache", "observed_value")
 
     assert cached_results == plain_results
     assert sum(not success for _, _, success, _, _ in cached_results) >= len(planted)

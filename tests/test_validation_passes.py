@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import copy
-
 import pandas as pd
 
 import warehouse
-from expectations import validate_batch
 from expectations.gx_config_cache import reused_configurations
 from expectations.validate import ROW_COLUMN
-from tests.quality_batch import plant_bad_rows, sample_batch
+from tests.quality_batch import plant_bad_rows, sample_batch, validation_outcome
 
 
 def _complete_for_every_check(batch, suite, key):
@@ -19,25 +16,16 @@ def _complete_for_every_check(batch, suite, key):
             "result_format": "COMPLETE", "unexpected_index_column_names": [key, ROW_COLUMN]})
 
 
-def _outcome(frames):
-    validation = validate_batch(copy.deepcopy(frames), "run-passes")
-    results = sorted((r["suite"], r["expectation"], r["success"], r["unexpected_count"],
-                      r["element_count"]) for r in validation.results)
-    failed = {table: frame.sort_values(list(frame.columns)).reset_index(drop=True)
-              for table, frame in validation.failed_rows.items()}
-    return results, failed
-
-
 def test_two_passes_find_the_rows_one_complete_pass_finds(nlp, monkeypatch):
     articles, records = sample_batch(nlp)
     frames = warehouse.stage_frames(articles, records, "run-passes")
     planted = plant_bad_rows(frames)
-    two_results, two_failed = _outcome(frames)
+    two_results, two_failed = validation_outcome(frames, "run-passes", "element_count")
 
     import expectations.validate as validate_module
 
     monkeypatch.setattr(validate_module, "_run_suite", _complete_for_every_check)
-    one_results, one_failed = _outcome(frames)
+    one_results, one_failed = validation_outcome(frames, "run-passes", "element_count")
 
     assert two_results == one_results
     for table, failed in one_failed.items():

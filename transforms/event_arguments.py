@@ -148,11 +148,11 @@ def _antecedent(pronoun: Token, finder: ActorFinder, as_word: str | None = None
         judged = (children_with(current, {"dobj"})
                   if current.lemma_.lower() in JUDGING_LEMMAS else [])
         for subject in judged + children_with(current, {"nsubj"}):
-            if subject.i < pronoun.i and fits(subject):
-                return fits(subject)
+            if subject.i < pronoun.i and (found := fits(subject)):
+                return found
     for left in reversed(list(pronoun.sent[: pronoun.i - pronoun.sent.start])):
-        if left.dep_ == "nsubj" and fits(left):
-            return fits(left)
+        if left.dep_ == "nsubj" and (found := fits(left)):
+            return found
     return []
 
 
