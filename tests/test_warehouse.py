@@ -48,6 +48,25 @@ def test_migrate_is_idempotent(tmp_path):
     assert versions == warehouse.SCHEMA_VERSION
 
 
+def test_views_are_recreated_only_when_their_sql_changed(tmp_path):
+    path = tmp_path / "views.duckdb"
+    warehouse.connect(path).close()
+
+    def views_created_at():
+        with warehouse.connect(path) as con:
+            return con.execute("select created_at from ops_view_definitions").fetchall()
+
+    first = views_created_at()
+    assert views_created_at() == first  # an ordinary connection leaves the views alone
+    with warehouse.connect(path) as con:  # as after an upgrade that changed a view's SQL
+        con.execute("update ops_view_definitions set fingerprint = 'from an older newsdesk'")
+        con.execute("drop view headcounts")
+    recreated = views_created_at()
+    assert recreated != first
+    with warehouse.connect(path, read_only=True) as con:
+        assert con.execute("select count(*) from headcounts").fetchall() == [(0,)]
+
+
 def test_stage_frames_have_exact_spans_and_keys(batch):
     articles, records = batch
     frames = warehouse.stage_frames(articles, records, "run-1")

@@ -368,7 +368,7 @@ VIEWS = ("events", "event_clusters", "people", "organizations", "places", "dates
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply pending migrations and (re)create the views; return the schema version."""
+    """Apply pending migrations and (re)create the views if stale; return the schema version."""
     run_sql(con, """
         create table if not exists ops_schema_migrations (
             version integer primary key, applied_at timestamp not null
@@ -385,7 +385,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             run_sql(con, "rollback")
             raise
-    from warehouse.views import create_views
+    from warehouse.views import create_views, views_are_current
 
-    create_views(con)
+    if applied < SCHEMA_VERSION or not views_are_current(con):
+        create_views(con)
     return SCHEMA_VERSION
