@@ -39,6 +39,8 @@ HEADCOUNT_CATEGORIES = (
     "killed", "injured", "kidnapped", "arrested", "displaced", "missing", "members",
     "fighters", "troops", "protesters", "other",
 )  # fmt: skip
+#: The fixed vocabulary of transforms.headcount_victims.VICTIM_TYPES (null: the text names no side).
+HEADCOUNT_VICTIM_TYPES = ("civilians", "security_forces", "military", "armed_group")
 PUBLISHED_SOURCES = ("input", "missing", "dateline")
 COUNTRY_ISO3 = tuple(sorted(country.alpha_3 for country in pycountry.countries))
 
@@ -71,8 +73,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "stg_headcounts": (
         "headcount_id", *_SPAN, "headcount_text", "low", "high", "qualifier", "category", "unit",
-        "actor", "needs_review", "is_tally", "event_id", "event_date", "place_name",
-        "country_iso3",
+        "actor", "needs_review", "is_tally", "victim_type", "event_id", "event_date",
+        "place_name", "country_iso3",
         *_SPAN_TAIL,
     ),
     "stg_events": (
@@ -495,6 +497,15 @@ def headcounts_suite(check_parent: bool = True) -> gx.ExpectationSuite:
                 column="category",
                 value_set=list(HEADCOUNT_CATEGORIES),
                 meta=_meta("An unknown category will not appear in per-category reports.", WARNING),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="victim_type",
+                value_set=list(HEADCOUNT_VICTIM_TYPES),
+                meta=_meta(
+                    "Civilian-vs-combatant tolls sum by victim_type; an unknown side (null is"
+                    " allowed: the text names none) would fall out of every total.",
+                    WARNING,
+                ),
             ),
         ],
     )

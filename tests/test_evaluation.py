@@ -260,10 +260,32 @@ def test_headcounts_victim_pairs():
                              "is_tally": True}]},                          # a period's sum
             {"headcounts": [{"low": 7, "high": 7, "category": "killed"},   # irrelevant article
                             {"low": 7, "high": 7, "category": "other"}]}]
-    victims, everything = score_headcounts(gold, pred)
+    victims, all_victim_types, everything = score_headcounts(gold, pred)
     assert (victims.tp, victims.fp, victims.fn) == (1, 3, 1)  # the optional 1 is no miss
     assert victims.extra == {"fp_irrelevant_articles": 1}
+    assert (all_victim_types.tp, all_victim_types.fp) == (victims.tp, victims.fp)  # no sides
     assert everything.metric == "all counts (number)" and everything.fp > victims.fp
+
+
+def test_headcounts_leave_out_combatants_muc4_does_not_template():
+    """Soldiers and guerrillas killed in a clash are in no MUC-4 template; police are."""
+    gold = [muc_record((9, ["DEATH"])), {"templates": []}]
+    pred = [{"headcounts": [{"low": 9, "high": 9, "category": "killed",
+                             "victim_type": "security_forces"},            # templated
+                            {"low": 2, "high": 2, "category": "killed",
+                             "victim_type": "military"},                   # army side
+                            {"low": 3, "high": 3, "category": "injured",
+                             "victim_type": "armed_group"}]},              # guerrilla side
+            {"headcounts": [{"low": 1, "high": 1, "category": "killed",
+                             "victim_type": "armed_group"},                # irrelevant article
+                            {"low": 4, "high": 4, "category": "killed",
+                             "victim_type": None}]}]                       # side unknown: kept
+    victims, all_victim_types, _ = score_headcounts(gold, pred)
+    assert (victims.tp, victims.fp, victims.fn) == (1, 1, 0)
+    assert victims.extra == {"fp_irrelevant_articles": 1}
+    assert all_victim_types.metric == "number+victim category, all victim types"
+    assert (all_victim_types.tp, all_victim_types.fp, all_victim_types.fn) == (1, 4, 0)
+    assert all_victim_types.extra == {"fp_irrelevant_articles": 2}
 
 
 ACTORS = ActorLookup({"ARN": ["ARNOR"], "GON": ["GONDOR", "MINAS TIRITH"],

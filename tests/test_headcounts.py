@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from expectations.suites import HEADCOUNT_CATEGORIES
+from expectations.suites import HEADCOUNT_CATEGORIES, HEADCOUNT_VICTIM_TYPES
 from transforms.headcount_events import link_headcount_events
-from transforms.headcount_lexicon import CATEGORIES
+from transforms.headcount_lexicon import CATEGORIES, lexicon
 from transforms.headcount_review import (
     DEFAULT_REVIEW_ABOVE,
     REVIEW_ENV,
@@ -14,10 +14,11 @@ from transforms.headcount_review import (
     needs_review,
     review_thresholds,
 )
+from transforms.headcount_victims import VICTIM_TYPES, victim_lexicon
 from transforms.headcounts import extract_headcounts
 
 KEYS = {"start", "end", "text", "low", "high", "qualifier", "category", "unit", "actor",
-        "sentence", "needs_review", "is_tally"}
+        "victim_type", "sentence", "needs_review", "is_tally"}
 
 
 def counts_of(nlp, text: str) -> list[dict]:
@@ -159,6 +160,7 @@ def test_seed_headcounts(nlp, seed_text):
     assert (located["low"], located["high"], located["unit"]) == (4000, 4000, "member")
     assert located["category"] == "members" and not located["needs_review"]
     assert located["actor"] == members["actor"]
+    assert members["victim_type"] == located["victim_type"] == "armed_group"  # ISKP's members
 
 
 @pytest.mark.parametrize("text", [
@@ -191,6 +193,93 @@ def test_clock_times_and_dateline_dates_are_not_headcounts(nlp, text):
 ])
 def test_tallies_sum_a_period(nlp, sentence, span, tally):
     assert find(counts_of(nlp, sentence), span)["is_tally"] is tally
+
+
+@pytest.mark.parametrize(("sentence", "span", "victim_type"), [
+    # the counted noun
+    ("Gunmen shot dead three soldiers near the border.", "three soldiers", "military"),
+    ("The shelling wounded 30 civilians in the market.", "30 civilians", "civilians"),
+    ("The bomb killed six policemen and three passengers.", "six policemen", "security_forces"),
+    ("The bomb killed six policemen and three passengers.", "three passengers", "civilians"),
+    ("Troops found 14 dead guerrillas after the clash.", "14 dead guerrillas", "armed_group"),
+    ("Rebels kidnapped two engineers and a driver.", "two engineers", "civilians"),
+    # a modifier or compound decides over the noun, and gives generic nouns a side
+    ("Two Army members were killed in the ambush.", "Two Army members", "military"),
+    ("Rebels killed four police officers on Friday.", "four police officers", "security_forces"),
+    ("The explosion injured two noncommissioned officers.", "two noncommissioned officers",
+     "military"),
+    ("Four guerrilla commanders were captured.", "Four guerrilla commanders", "armed_group"),
+    ("Three security guards were wounded.", "Three security guards", "security_forces"),
+    ("Seven civilian casualties were reported.", "Seven civilian casualties", "civilians"),
+    ("The blast killed eight members of the National Police.", "eight members",
+     "security_forces"),
+    ("Two former soldiers were shot dead outside a bar.", "Two former soldiers", "civilians"),
+    # "others", a bare amount and a weak noun inherit the group of an earlier count
+    ("Two Army members were killed and two others were taken hostage.", "two others",
+     "military"),
+    ("Guerrillas killed 12 villagers and wounded 15.", "15", "civilians"),
+    ("Two navy officers died in the crash, along with two other officers.", "two other officers",
+     "military"),
+    ("Police said four officers were injured.", "four officers", "security_forces"),
+    # the side that suffered the loss
+    ("The army suffered seven dead and 11 wounded in the ambush.", "11", "military"),
+    ("The rebels lost 20 men in the offensive.", "20 men", "armed_group"),
+    # no side named, or no people counted
+    ("At least 12 people were killed in the blast.", "At least 12 people", None),
+    ("The attackers seized three army trucks.", "three army trucks", None),
+    ("Unknown men killed five victims of the guerrilla war.", "five victims", None),
+])
+def test_victim_type_is_the_side_counted(nlp, sentence, span, victim_type):
+    assert find(counts_of(nlp, sentence), span)["victim_type"] == victim_type
+
+
+def test_victim_types_are_one_vocabulary_and_cover_the_civilian_nouns():
+    """Code, the quality gate and the pattern file share the sides; civilian nouns stay civilian."""
+    assert VICTIM_TYPES == HEADCOUNT_VICTIM_TYPES
+    vlex = victim_lexicon()
+    assert set(vlex.nouns.values()) | set(vlex.modifiers.values()) <= set(VICTIM_TYPES)
+    civilian_nouns = {noun for noun, group in lexicon().noun_group.items() if group == "civilians"}
+    assert {noun: vlex.nouns.get(noun) for noun in civilian_nouns} \
+        == dict.fromkeys(civilian_nouns, "civilians")
+
+
+def test_victim_type_reaches_the_published_warehouse(nlp, tmp_path):
+    import warehouse
+    from transforms.articles import article_from_record
+    from transforms.extract import extract_batch
+
+    article = article_from_record({"id": "v", "published": "2024-03-06", "text":
+                                   "Rebels killed three soldiers and two villagers on Monday."})
+    frames = warehouse.stage_frames([article], extract_batch([article], nlp), "run-1")
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        warehouse.publish_batch(con, "run-1", 0, frames, {}, [], "test")
+        rows = con.execute("select headcount_text, victim_type from headcounts "
+                           "order by start_char").fetchall()
+        stored = con.execute("select victim_type from fct_headcounts").fetchall()
+    assert rows == [("three soldiers", "military"), ("two villagers", "civilians")]
+    assert sorted(stored) == [("civilians",), ("military",)]
+
+
+def test_quality_gate_warns_on_an_unknown_victim_type(nlp):
+    import pandas as pd
+
+    import warehouse
+    from expectations import validate_batch
+    from transforms.articles import article_from_record
+    from transforms.extract import extract_batch
+
+    article = article_from_record({"id": "q", "published": "2024-03-06", "text":
+                                   "Rebels killed three soldiers and 12 people on Monday."})
+    frames = warehouse.stage_frames([article], extract_batch([article], nlp), "run-1")
+    headcounts = frames["stg_headcounts"]
+    assert headcounts.loc[0, "victim_type"] == "military"
+    assert pd.isna(headcounts.loc[1, "victim_type"])  # null: "12 people" names no side
+    tables = {t: frames[t] for t in ("stg_articles", "stg_headcounts")}
+    assert not validate_batch(tables, "run-1").warned_keys("stg_headcounts")
+    headcounts.loc[0, "victim_type"] = "bystanders"
+    result = validate_batch(tables, "run-1")
+    assert result.warned_keys("stg_headcounts") == {headcounts.loc[0, "headcount_id"]}
+    assert not result.quarantined_keys("stg_headcounts")
 
 
 @pytest.mark.parametrize(("headcount", "flagged"), [

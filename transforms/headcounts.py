@@ -8,7 +8,8 @@ Amounts with no counted noun borrow the noun of an earlier count in the same sen
 ages, times, ordinals, measures and numbering ("No 12", "page 3") are not headcounts.
 Word lists and vague bounds are data: `patterns/headcount_*.jsonl`. The category comes from
 `transforms.headcount_category`, the review flag from `transforms.headcount_review`, the tally
-flag from `transforms.headcount_tally`.
+flag from `transforms.headcount_tally`, the side the counted people are on (`victim_type`:
+civilians, security forces, military, armed group) from `transforms.headcount_victims`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from transforms.headcount_category import (
 from transforms.headcount_lexicon import CATEGORIES, VICTIM_CATEGORIES, Lexicon, lexicon
 from transforms.headcount_review import needs_review, review_thresholds
 from transforms.headcount_tally import is_tally
+from transforms.headcount_victims import sufferer_side, victim_type
 from transforms.numbers import SCALES, UNITS, NumberParseError, parse_number
 
 __all__ = ["extract_headcounts"]
@@ -308,6 +310,7 @@ def _record(doc: Doc, amount: Amount, lex: Lexicon, previous: list[dict],
             event = None  # "killing two birds with one stone": only people are victims
         category = event or lex.noun_category.get(lemma) or lex.noun_category.get(noun.lower_, "other")
         actor = _actor(noun, category, lex, amount)
+        side = victim_type(noun, actor, sentence, previous)
     else:
         if amount.yearlike or amount.in_date:
             return None
@@ -316,12 +319,15 @@ def _record(doc: Doc, amount: Amount, lex: Lexicon, previous: list[dict],
         earlier = [r for r in previous if r["sentence"] == sentence and r["unit"]]
         if earlier and amount.qualifier != "vague":
             unit, actor = earlier[-1]["unit"], earlier[-1]["actor"]
+            # "12 killed, 15 injured": the same people, unless someone suffered it
+            side = sufferer_side(amount.core) or earlier[-1]["victim_type"]
             category = event or earlier[-1]["category"]
             if event is None and category in FATE_CATEGORIES \
                     and governor(amount.core, amount)[1].pos_ == "VERB":
                 category = "other"  # "killed 23 and sent 400 to hospital": its own verb
         elif event is not None:
             unit, actor, category = None, None, event
+            side = sufferer_side(amount.core)  # "the Army suffered two dead"
         else:
             return None
     if category not in CATEGORIES:
@@ -332,6 +338,7 @@ def _record(doc: Doc, amount: Amount, lex: Lexicon, previous: list[dict],
     start_char, end_char = doc[amount.start].idx, doc[end - 1].idx + len(doc[end - 1].text)
     return {"start": start_char, "end": end_char, "text": doc_text(doc)[start_char:end_char],
             "low": amount.low, "high": amount.high, "qualifier": amount.qualifier,
-            "category": category, "unit": unit, "actor": actor, "sentence": sentence,
+            "category": category, "unit": unit, "actor": actor, "victim_type": side,
+            "sentence": sentence,
             "is_tally": category in FATE_CATEGORIES
             and is_tally(doc[amount.start], noun if noun is not None else amount.core)}

@@ -58,7 +58,8 @@ PUBLISH_SQL = {
                headcount_id in (select row_id from publish_warned) as has_dq_warning,
                ? as extractor_version, run_id,
                -- in fct_headcounts' column order (added by a migration)
-               needs_review, is_tally, event_id, event_date, place_name, country_iso3
+               needs_review, is_tally, event_id, event_date, place_name, country_iso3,
+               victim_type
         from stg_headcounts
     """,
     "fct_events": """

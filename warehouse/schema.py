@@ -356,6 +356,11 @@ MIGRATIONS: list[str] = [
     alter table fct_events add column reported_by varchar;
     alter table fct_events add column reported_by_entity_id varchar;
     """,
+    """
+    -- headcounts: which side the counted people are on (civilians, security_forces, military,
+    -- armed_group; null when the text does not say), for civilian-vs-combatant tolls
+    alter table fct_headcounts add column victim_type varchar;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
