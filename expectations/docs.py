@@ -14,6 +14,7 @@ from typing import Any
 
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
+from expectations import gx_template_cache  # noqa: F401 - compiles GX's templates once
 from expectations.suites import build_suites, expectation_label
 from expectations.validate import get_validator, suites_for
 
