@@ -373,7 +373,10 @@ def _prepare(
                 dtype=bool,
             )
     prepared[ROW_COLUMN] = range(len(prepared))
-    return prepared
+    # One block per dtype, not one per column: GX copies the whole frame (`dropna`) for every
+    # metric of a column-pair check, and copying 40 one-column blocks each time was ~0.3 s of
+    # a one-article validation.
+    return pd.DataFrame({column: prepared[column] for column in prepared.columns})
 
 
 def _is_near(lat: Any, lon: Any, country: Any, margin: float) -> bool:
