@@ -25,7 +25,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 )
 
 from expectations.country_boxes import NEAR_DEGREES, REGION_DEGREES, is_near_country
-from expectations import gx_graph_cache  # noqa: F401 - installs the plan cache
+from expectations import gx_fingerprint, gx_graph_cache  # noqa: F401 - install speed-ups
 from expectations.gx_config_cache import reused_configurations
 from expectations.suites import (
     DATE_COLUMNS,
