@@ -544,3 +544,58 @@ def test_a_called_off_meeting_is_not_coded(nlp):
 def test_a_listed_noun_that_belongs_to_a_country_is_a_co_actor(nlp):
     events = _events(nlp, "Kenya and the herders of Uganda protested.")
     assert {e["actor1"] for e in events} == {"Kenya", "herders of Uganda"}
+
+
+@pytest.mark.parametrize("text, actors", [
+    # the parser hangs "of Niger" on "sheep"; it belongs to the last noun of the list
+    ("Chad's sheep and goats of Niger warned of the drought.", {"Chad's sheep", "goats of Niger"}),
+])
+def test_the_last_listed_noun_takes_back_its_belonging_phrase(nlp, text, actors):
+    assert actors <= {e["actor1"] for e in _events(nlp, text)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Rebels fired rockets into the Black Sea on Monday.", [("Rebels", None)]),
+    ("Ships enforced a blockade of the Gulf of Aden.", []),  # no party named: no event
+    ("The Gulf Cooperation Council condemned Iran.", [("Gulf Cooperation Council", "Iran")]),
+])
+def test_a_water_body_is_where_not_whom(nlp, text, expected):
+    assert [(e["actor1"], e["actor2"]) for e in _events(nlp, text)] == expected
+
+
+def test_a_to_phrase_on_a_mistagged_object_names_the_counterpart(nlp):
+    """The tagger may read a rare currency noun as an adverb ("a million florin to X")."""
+    from spacy.tokens import Doc
+
+    from transforms.event_actors import ActorFinder
+    from transforms.event_arguments import verbal_actors
+
+    words = ["Peru", "will", "donate", "a", "million", "florin", "to", "Chile", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=[True] * 7 + [False, False],
+              heads=[2, 2, 2, 4, 5, 2, 5, 6, 2],
+              deps=["nsubj", "aux", "ROOT", "quantmod", "nummod", "advmod", "prep", "pobj",
+                    "punct"],
+              pos=["PROPN", "AUX", "VERB", "DET", "NUM", "ADV", "ADP", "PROPN", "PUNCT"],
+              lemmas=["Peru", "will", "donate", "a", "million", "florin", "to", "Chile", "."])
+    entities = [{"start": 0, "end": 4, "text": "Peru", "label": "PLACE", "entity_id": "p"},
+                {"start": 37, "end": 42, "text": "Chile", "label": "PLACE", "entity_id": "c"}]
+    assert doc.text[37:42] == "Chile"
+    sources, targets = verbal_actors(doc[2], ActorFinder(doc, entities, []), "AID")
+    assert ([a.text for a in sources], [a.text for a in targets]) == (["Peru"], ["Chile"])
+    # a nearness adverb keeps its phrase a place: "marched close to Chile" targets no one
+    near = Doc(nlp.vocab, words=["Peru", "marched", "close", "to", "Chile", "."],
+               heads=[1, 1, 1, 2, 3, 1], deps=["nsubj", "ROOT", "advmod", "prep", "pobj", "punct"],
+               pos=["PROPN", "VERB", "ADV", "ADP", "PROPN", "PUNCT"],
+               lemmas=["Peru", "march", "close", "to", "Chile", "."])
+    chile = near.text.index("Chile")
+    near_entities = [entities[0], {**entities[1], "start": chile, "end": chile + 5}]
+    assert verbal_actors(near[1], ActorFinder(near, near_entities, []))[1] == []
+
+
+@pytest.mark.parametrize("text, dyads", [
+    ("Officials said that Ghana's cooperation has been vital.", set()),  # no partner named
+    ("Cooperation between Ghana and Togo has grown.", {("Ghana", "Togo"), ("Togo", "Ghana")}),
+    ("Ghana's cooperation with Togo has grown.", {("Ghana", "Togo")}),
+])
+def test_a_cooperation_noun_needs_both_parties(nlp, text, dyads):
+    assert _dyads(_events(nlp, text), "COOPERATE") == dyads

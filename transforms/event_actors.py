@@ -55,6 +55,9 @@ NON_ACTOR_HEADS = {"flight", "plane", "planes", "jet", "jets", "jetliner", "jetl
                    "wildfire", "landslide", "tsunami", "avalanche", "heatwave", "outbreak",
                    "car", "cars", "truck", "bus", "train", "vehicle", "vehicles", "product",
                    "products", "device", "devices", "phone", "software", "model", "models"}
+#: Heads of water-body names: "a blockade of the Gulf of Aden", "fired into the Sea of Japan"
+#: name where, never who; a coast, strip or islands may name a country ("Ivory Coast").
+WATER_HEADS = {"bay", "gulf", "sea", "ocean", "strait", "straits", "river", "lake", "channel"}
 #: Actor nouns that, modifying another noun, say what kind it is: "a state visit".
 KIND_MODIFIERS = {"state"}
 #: "soldiers from X", "lawmakers in X", "the government of X": the group belongs to X.
@@ -141,8 +144,13 @@ class ActorFinder:
         conjuncts = _conjuncts(token)
         if len(conjuncts) > 1:
             conjuncts = sorted(conjuncts + self._listed_appositions(conjuncts), key=lambda t: t.i)
+        # "Kenya's farmers and fishermen of Uganda": the parser hangs the last noun's "of"
+        # phrase on the first; the last one borrows it back.
+        borrowed = [prep for conjunct in conjuncts[:-1] for prep in children_with(
+            conjunct, {"prep"}) if prep.i > conjuncts[-1].i]
         for conjunct in conjuncts:
-            expanded = self._expand(conjunct, listed=len(conjuncts) > 1)
+            expanded = self._expand(conjunct, listed=len(conjuncts) > 1,
+                                    borrowed=borrowed if conjunct is conjuncts[-1] else [])
             if not expanded and len(conjuncts) > 1 and self._is_name_like(conjunct):
                 # "Benin and Togo": a capitalised word coordinated with names is a name,
                 # even when the tagger took it for a common noun.
@@ -198,18 +206,20 @@ class ActorFinder:
         found = self.actors(token)
         return found[0] if found else None
 
-    def _expand(self, token: Token, listed: bool = False) -> list[Actor]:
+    def _expand(self, token: Token, listed: bool = False, borrowed: list[Token] | None = None
+                ) -> list[Actor]:
         """One actor per owner for "ambassadors of A, B and C"; else the token's own actor.
 
         A noun `listed` with other actors is a group when it belongs to someone ("Kenya and
-        the farmers of Uganda"), even when it is no usual actor noun.
+        the farmers of Uganda"), even when it is no usual actor noun. `borrowed` are the
+        prepositions the parser hung on an earlier member of the list but that follow this one.
         """
         counted = token.like_num or token.lower_ in QUANTITY_HEADS  # "thousands of Serbs"
         if token.ent_type_ in NON_ACTOR_ENTS and not counted or token.lower_ in CALENDAR_WORDS:
             return []  # "met on Friday": a day is never the one met
         if self.entity_of(token) is None and (token.lower_ in ACTOR_NOUNS or listed
                                                or token.lemma_.lower() in ACTOR_NOUNS):
-            for prep in children_with(token, {"prep"}):
+            for prep in children_with(token, {"prep"}) + (borrowed or []):
                 owner = pobj_of(prep)
                 if listed and prep.i != token.i + 1 and token.lower_ not in ACTOR_NOUNS \
                         and token.lemma_.lower() not in ACTOR_NOUNS:
@@ -243,6 +253,8 @@ class ActorFinder:
             return None
         if token.dep_ == "compound" and token.lower_ in KIND_MODIFIERS:
             return None  # "a state visit" is no visit by a state
+        if self._names_water(token):
+            return None  # "a blockade of the Bay of X": a sea is where, not whom
         if (token.lower_ in NON_ACTOR_HEADS or token.lemma_.lower() in NON_ACTOR_HEADS) and (
                 self.entity_of(token) is None):
             return None  # "the jetliner crashed, killing 228": no one did it
@@ -280,6 +292,14 @@ class ActorFinder:
         if token.pos_ == "PROPN" and token.text[:1].isupper():
             return self._make(self._phrase(token), token)  # a name the NER missed is still someone
         return None
+
+    def _names_water(self, token: Token) -> bool:
+        """Whether the token is (part of) a water body's name: "the Black Sea", "Bay of X"."""
+        ent = self.entity_of(token)
+        if ent is None:
+            return token.lower_ in WATER_HEADS and token.text[:1].isupper()
+        return ent["label"] == "PLACE" and any(word.lower() in WATER_HEADS
+                                               for word in ent["text"].split())
 
     def demonym_actors(self, token: Token) -> list[Actor]:
         """The country a demonym adjective names, as an actor ("an Israeli airstrike")."""

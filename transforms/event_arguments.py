@@ -27,6 +27,11 @@ PARTICLES = {"off", "up", "down", "out"}
 #: Prepositions of nearness: their object's phrase may name the counterpart ("near a vessel
 #: from X"), the object itself is only where it happened ("near Goma").
 NEAR_PREPS = {"near"}
+#: Adverbs of nearness carrying a "to"/"with" phrase: "marched close to the border with X".
+#: Another adverb holding such a phrase is usually an object the tagger missed ("contribute
+#: a million florin to X"), whose phrase names the counterpart itself.
+NEAR_ADVERBS = {"close", "closer", "closest", "near", "nearer", "nearest", "next", "adjacent",
+                "right", "nearby"}
 #: Prepositions inside an object phrase that introduce the counterpart: "restore ties with X",
 #: "condemned an attack by X", "a resumption of ties between X and Y".
 OBJECT_PHRASE_PREPS = TARGET_PREPS | {"between", "by", "of", "over", "about"}
@@ -210,7 +215,8 @@ def _prep_targets(token: Token, finder: ActorFinder) -> list[Actor]:
         pobj = pobj_of(prep)
         if prep.lower_ not in TARGET_PREPS | NEAR_PREPS or pobj is None:
             continue
-        near = prep.lower_ in NEAR_PREPS or prep.head.i != token.i
+        near = prep.lower_ in NEAR_PREPS or (prep.head.i != token.i
+                                             and prep.head.lower_ in NEAR_ADVERBS)
         targets = ([] if near else finder.actors(pobj)) or _phrase_targets(pobj, finder, 1)
         if targets:
             return targets
