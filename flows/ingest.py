@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.metadata
 import sys
@@ -13,9 +14,11 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
+from prefect.states import Cancelled, State
 from prefect.utilities.annotations import quote
 
 import warehouse
+from flows import cancellation
 from flows.tasks import (
     extract_batch,
     fetch_sources,
@@ -126,12 +129,14 @@ def ingest_articles(paths: list[str] | None = None,
                     report_dir: str = DEFAULT_REPORT_DIR, batch_size: int = DEFAULT_BATCH_SIZE,
                     run_label: str = "manual", config_path: str | None = None,
                     runner: str = "local", workers: int = 1,
-                    dask_address: str | None = None) -> dict:
+                    dask_address: str | None = None) -> dict | State:
     """Load new articles from files, folders and configured sources, validated, incrementally.
 
     `config_path` names a sources file (`newsdesk.toml`): its feeds, pages, folders and JSONL
     files are read besides `paths`. `runner`/`workers`/`dask_address` say where extraction
     batches run (`flows.runners`); validation and publishing stay in this process, in order.
+    A run `newsdesk serve` was asked to cancel stops between batches and returns a Cancelled
+    state (Prefect makes a returned state the run's final state), its summary as the data.
     """
     paths = list(paths or [])
     check_runner(runner, workers, dask_address)
@@ -151,16 +156,23 @@ def ingest_articles(paths: list[str] | None = None,
             logger.warning("marked %d run(s) left 'running' by a killed process as abandoned: "
                            "%s; their articles load now", len(abandoned), ", ".join(abandoned))
         try:
-            _ingest(summary, paths, db_path, report_dir, batch_size, config_path, execution)
-            summary.status = "completed"
+            summary.status = _ingest(summary, paths, db_path, report_dir, batch_size,
+                                     config_path, execution)
         except BaseException as exc:
             summary.status = "failed"
             with warehouse.connect(db_path) as con:
                 warehouse.finish_run(con, run_id, "failed",
                                      {**_run_counts(summary), "error_message": str(exc)[:2000]})
             raise
+        counts = _run_counts(summary)
+        if summary.status == "cancelled":
+            counts["error_message"] = cancellation.CANCELLED_MESSAGE
         with warehouse.connect(db_path) as con:
-            warehouse.finish_run(con, run_id, "completed", _run_counts(summary))
+            warehouse.finish_run(con, run_id, summary.status, counts)
+    if summary.status == "cancelled":
+        logger.warning("cancelled after %d of %d new articles; %s", summary.articles_loaded,
+                       summary.articles_new, cancellation.CANCELLED_MESSAGE)
+        return Cancelled(message=cancellation.CANCELLED_MESSAGE, data=summary.to_dict())
     return summary.to_dict()
 
 
@@ -177,8 +189,13 @@ def _log_inputs(logger, read) -> None:
 
 def _ingest(summary: RunSummary, paths: list[str], db_path: str, report_dir: str,
             batch_size: int, config_path: str | None = None,
-            execution: dict | None = None) -> None:
+            execution: dict | None = None) -> str:
     """Read, skip known, then extract, validate and publish batch by batch, filling `summary`.
+
+    Return the run's status: "completed", or "cancelled" when a stop was requested for this flow
+    run (flows/cancellation.py): then the loop stops at a batch boundary, so every published
+    batch is whole and the unpublished ones are left to the next run, and the sources' state
+    (ETags, entries seen) is not recorded, so the next run reads them in full again.
 
     Batches, records, frames and results are passed to tasks wrapped in `quote`: Prefect
     otherwise walks every nested element of a task's inputs looking for futures, which cost
@@ -186,6 +203,7 @@ def _ingest(summary: RunSummary, paths: list[str], db_path: str, report_dir: str
     """
     logger = get_run_logger()
     run_id = summary.run_id
+    flow_run_id = flow_run.get_id()
     read = read_articles(paths) if paths else ReadResult(articles=[], rejects=[])
     fetched = None
     if config_path:
@@ -210,43 +228,59 @@ def _ingest(summary: RunSummary, paths: list[str], db_path: str, report_dir: str
     results: list[dict] = []
     last_batch = (len(new) - 1) // batch_size if new else -1
     report = None
-    for batch_index, batch, records in _extracted_batches(new, batch_size, execution or {}):
-        # Crash tests only (inert unless set): the writer stops with batch `batch_index`
-        # extracted but not validated, every earlier batch committed. Here rather than in
-        # the extraction task, which may run ahead, in another process or on another machine.
-        warehouse.pause_point("extract", batch_index)
-        frames, validation = validate_batch(quote(batch), quote(records), run_id, batch_index)
-        results.extend(validation.results)
-        if batch_index == last_batch:
-            # The report needs only the validation results: it renders (Python) in a thread
-            # while DuckDB publishes the last batch, instead of after it (~1 s a run saved).
-            report = write_report.submit(report_dir, run_id, quote(list(results)))
-        counts = publish_batch(db_path, run_id, batch_index, quote(frames), quote(validation))
-        for table, n in counts.published.items():
-            summary.published[table] = summary.published.get(table, 0) + n
-        loaded = counts.published.get("raw_articles", 0) + counts.resubmitted_articles
-        # Neither loaded nor quarantined: another run published them since we selected them.
-        raced = len(batch) - loaded - counts.quarantined_articles
-        if raced > 0:
-            summary.articles_new -= raced
-            summary.articles_already_loaded += raced
-            logger.info("batch %d: %d articles were loaded by a concurrent run meanwhile",
-                        batch_index, raced)
-        summary.articles_loaded += loaded
-        summary.articles_quarantined += counts.quarantined_articles
-        summary.rows_quarantined += counts.quarantined_rows
-        logger.info("batch %d: %d articles, %d rows quarantined", batch_index, len(batch),
-                    counts.quarantined_rows)
-        done = min((batch_index + 1) * batch_size, len(new))
-        if _progress:
-            _progress(done, len(new))
-    if fetched is not None:
+    status = "completed"
+    # closing(): a stop between batches shuts the extraction runner and its workers down here
+    # (tasks running finish their chunk, queued ones are cancelled), not at garbage collection.
+    with contextlib.closing(_extracted_batches(new, batch_size, execution or {})) as extracted:
+        for batch_index, batch, records in extracted:
+            if cancellation.is_requested(flow_run_id):  # extracted, not validated: dropped
+                status = "cancelled"
+                break
+            # Crash tests only (inert unless set): the writer stops with batch `batch_index`
+            # extracted but not validated, every earlier batch committed. Here rather than in
+            # the extraction task, which may run ahead, in another process or on another machine.
+            warehouse.pause_point("extract", batch_index)
+            frames, validation = validate_batch(quote(batch), quote(records), run_id,
+                                                batch_index)
+            if cancellation.is_requested(flow_run_id):  # validated, not published: dropped
+                status = "cancelled"
+                break
+            results.extend(validation.results)
+            if batch_index == last_batch:
+                # The report needs only the validation results: it renders (Python) in a thread
+                # while DuckDB publishes the last batch, instead of after it (~1 s a run saved).
+                report = write_report.submit(report_dir, run_id, quote(list(results)))
+            counts = publish_batch(db_path, run_id, batch_index, quote(frames),
+                                   quote(validation))
+            for table, n in counts.published.items():
+                summary.published[table] = summary.published.get(table, 0) + n
+            loaded = counts.published.get("raw_articles", 0) + counts.resubmitted_articles
+            # Neither loaded nor quarantined: another run published them since we selected them.
+            raced = len(batch) - loaded - counts.quarantined_articles
+            if raced > 0:
+                summary.articles_new -= raced
+                summary.articles_already_loaded += raced
+                logger.info("batch %d: %d articles were loaded by a concurrent run meanwhile",
+                            batch_index, raced)
+            summary.articles_loaded += loaded
+            summary.articles_quarantined += counts.quarantined_articles
+            summary.rows_quarantined += counts.quarantined_rows
+            logger.info("batch %d: %d articles, %d rows quarantined", batch_index, len(batch),
+                        counts.quarantined_rows)
+            done = min((batch_index + 1) * batch_size, len(new))
+            if _progress:
+                _progress(done, len(new))
+            if batch_index != last_batch and cancellation.is_requested(flow_run_id):
+                status = "cancelled"  # now, rather than after extracting the next batch
+                break
+    if fetched is not None and status == "completed":
         record_sources(db_path, run_id, quote(fetched))
     summary.rows_quarantined += rejected_inputs
     summary.checks_evaluated = len(results)
     summary.checks_passed = sum(1 for r in results if r["success"])
     summary.report_path = (report.result() if report is not None
                            else write_report(report_dir, run_id, quote(results)))
+    return status
 
 
 def _extracted_batches(new: list, batch_size: int, execution: dict):

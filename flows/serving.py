@@ -7,8 +7,10 @@ then polls the API for due runs of its deployments and executes them in this pro
 time: one process is the warehouse's one writer, and a run's fixed cost is its own work.
 
 Runs still go through Prefect's engine (states, logs, task runs in the UI). Cancelling a run
-from the UI does not stop it mid-way (there is no child process to kill); stop `newsdesk serve`
-instead, which marks the run crashed, and the next run finishes its work.
+from the UI cannot kill a child process (there is none): the serve watches the run it executes
+and the ingest flow stops cooperatively at its next batch boundary, ending Cancelled with its
+published batches kept (flows/cancellation.py, flows/serve_wake.py). Stopping `newsdesk serve`
+interrupts a run at once instead (Crashed, failed in ops_runs; the next run finishes its work).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from prefect.schedules import Cron, Interval
 
 from flows.handoff import HANDOFF_DEPLOYMENT
 from flows.ingest import ingest_articles
-from flows.serve_wake import wake_on_new_runs
+from flows.serve_wake import wake_on_new_runs, watch_for_cancelling
 from flows.reporting import write_warehouse_report
 
 __all__ = ["DEFAULT_POLL_S", "DeploymentConfigError", "ServeError", "load_deployments",
@@ -184,20 +186,25 @@ def _due_runs(client, flows_by_deployment: dict) -> list:
 
 
 def _execute(client, run, flow: Flow) -> str | None:
-    """Claim a scheduled run (Pending) and run it here; return its final state's name."""
+    """Claim a scheduled run (Pending) and run it here; return its final state's name.
+
+    The run is watched from before the claim, so a cancel that arrives at any point of it
+    (event or state read) asks the flow to stop at its next batch boundary.
+    """
     from prefect.client.schemas.responses import SetStateStatus
     from prefect.exceptions import ObjectNotFound
     from prefect.flow_engine import run_flow
     from prefect.states import Pending
 
-    try:
-        claim = client.set_flow_run_state(run.id, Pending(), force=False)
-        if claim.status != SetStateStatus.ACCEPT:
-            return None  # another process claimed it, or it was cancelled meanwhile
-        run = client.read_flow_run(run.id)
-    except ObjectNotFound:
-        return None  # deleted meanwhile (pausing a deployment deletes its scheduled runs)
-    state = run_flow(flow, flow_run=run, return_type="state")
+    with watch_for_cancelling(run.id):
+        try:
+            claim = client.set_flow_run_state(run.id, Pending(), force=False)
+            if claim.status != SetStateStatus.ACCEPT:
+                return None  # another process claimed it, or it was cancelled meanwhile
+            run = client.read_flow_run(run.id)
+        except ObjectNotFound:
+            return None  # deleted meanwhile (pausing a deployment deletes its scheduled runs)
+        state = run_flow(flow, flow_run=run, return_type="state")
     return getattr(state, "name", None)
 
 

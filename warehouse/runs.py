@@ -11,8 +11,12 @@ import pandas as pd
 from warehouse.publish import QUARANTINE_COLUMNS, insert_quarantine
 from warehouse.sql import run_sql
 
-__all__ = ["abandon_stale_runs", "finish_run", "known_article_ids", "quarantine_inputs",
-           "start_run"]
+__all__ = ["FINISHED_STATUSES", "abandon_stale_runs", "finish_run", "known_article_ids",
+           "quarantine_inputs", "start_run"]
+
+#: The outcomes a run records in ops_runs.status ('running' until then): 'cancelled' is a run
+#: stopped on request between batches, 'abandoned' one whose process died (see below).
+FINISHED_STATUSES = ("completed", "failed", "cancelled", "abandoned")
 
 ABANDONED_MESSAGE = ("the process ended without recording an outcome (killed or crashed); its "
                      "unfinished batch was rolled back and its articles are loaded by a later run")
@@ -31,7 +35,10 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, input_paths: list[str
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str,
                counts: dict[str, int | str | None]) -> None:
-    """Record a run's outcome and counts (column names as in ops_runs)."""
+    """Record a run's outcome (one of FINISHED_STATUSES) and counts (ops_runs column names)."""
+    if status not in FINISHED_STATUSES:
+        raise ValueError(f"unknown run status {status!r}; use one of: "
+                         f"{', '.join(FINISHED_STATUSES)}")
     assignments = ", ".join(f"{column} = ?" for column in counts)
     run_sql(con, f"update ops_runs set finished_at = now(), status = ?"
                 f"{', ' + assignments if assignments else ''} where run_id = ?",
