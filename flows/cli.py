@@ -38,8 +38,10 @@ def run(
                                 "pages, folders and JSONL files to ingest besides PATHs."),
     runner: str = typer.Option("local", "--runner", help="Where extraction runs: local "
                                "(this machine) or dask (a Dask cluster; see --dask-address)."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Extraction workers: local, N > 1 "
-                                "starts N processes; dask, a LocalCluster of N workers."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Extraction workers: local, N > 1 "
+                                "starts N processes; dask, a LocalCluster of N workers. "
+                                "Default: one per core (at most 4) for a run of more than 128 "
+                                "new articles, else 1."),
     dask_address: str = typer.Option(None, "--dask-address", help="Scheduler of a running "
                                      "Dask cluster (tcp://host:8786), with --runner dask."),
     here: bool = typer.Option(False, "--here", help="Run the pipeline in this process even "
@@ -99,7 +101,7 @@ def run(
 
 
 def _run_in_serve(paths: list[Path], db: Path, report_dir: Path, batch_size: int,
-                  config: Path | None, runner: str, workers: int,
+                  config: Path | None, runner: str, workers: int | None,
                   dask_address: str | None) -> dict | None:
     """Hand the run to a ready `newsdesk serve`; None when there is none (run it here)."""
     from flows.handoff import (
@@ -122,6 +124,7 @@ def _run_in_serve(paths: list[Path], db: Path, report_dir: Path, batch_size: int
                   "report_dir": str(report_dir.resolve()), "batch_size": batch_size,
                   "run_label": "cli", "config_path": str(config.resolve()) if config else None,
                   "runner": runner, "workers": workers, "dask_address": dask_address}
+    parameters = {k: v for k, v in parameters.items() if v is not None}  # the flow's defaults
     try:
         return hand_off(api_url, deployment_id, parameters)
     except (RuntimeError, TimeoutError) as exc:

@@ -34,6 +34,7 @@ from flows.runners import (
     check_runner,
     extract_in_order,
     make_task_runner,
+    resolve_workers,
     runner_label,
     warm_up,
 )
@@ -128,15 +129,16 @@ def ingest_articles(paths: list[str] | None = None,
                     db_path: str = str(warehouse.DEFAULT_DB_PATH),
                     report_dir: str = DEFAULT_REPORT_DIR, batch_size: int = DEFAULT_BATCH_SIZE,
                     run_label: str = "manual", config_path: str | None = None,
-                    runner: str = "local", workers: int = 1,
+                    runner: str = "local", workers: int | None = None,
                     dask_address: str | None = None) -> dict | State:
     """Load new articles from files, folders and configured sources, validated, incrementally.
 
     `config_path` names a sources file (`newsdesk.toml`): its feeds, pages, folders and JSONL
     files are read besides `paths`. `runner`/`workers`/`dask_address` say where extraction
-    batches run (`flows.runners`); validation and publishing stay in this process, in order.
-    A run `newsdesk serve` was asked to cancel stops between batches and returns a Cancelled
-    state (Prefect makes a returned state the run's final state), its summary as the data.
+    batches run (`flows.runners`; `workers` None: chosen from the cores and the run's size);
+    validation and publishing stay in this process, in order. A run `newsdesk serve` was
+    asked to cancel stops between batches and returns a Cancelled state (Prefect makes a
+    returned state the run's final state), its summary as the data.
     """
     paths = list(paths or [])
     check_runner(runner, workers, dask_address)
@@ -299,7 +301,7 @@ def _extracted_batches(new: list, batch_size: int, execution: dict):
               for batch_index, batch in enumerate(batches)
               for start in range(0, len(batch), chunk_size)]
     runner = execution.get("runner", "local")
-    workers = execution.get("workers", 1)
+    workers = resolve_workers(runner, execution.get("workers"), len(chunks))
     address = execution.get("dask_address")
     get_run_logger().info("extraction runner: %s; %d batches of up to %d articles in %d "
                           "extraction tasks", runner_label(runner, workers, address),
@@ -350,9 +352,10 @@ def run_ingest(paths: list[str | Path], db_path: str | Path = warehouse.DEFAULT_
                report_dir: str | Path = DEFAULT_REPORT_DIR,
                batch_size: int = DEFAULT_BATCH_SIZE,
                config_path: str | Path | None = None, runner: str = "local",
-               workers: int = 1, dask_address: str | None = None) -> RunSummary:
+               workers: int | None = None, dask_address: str | None = None) -> RunSummary:
     """Run the ingest flow and return its summary (the function the CLI and benches call)."""
-    _preload_in_background(in_process_extraction=runner == "local" and workers == 1)
+    # Forked workers inherit the flow process's pipeline: a local run loads it here either way.
+    _preload_in_background(in_process_extraction=runner == "local")
     result = ingest_articles(paths=[str(p) for p in paths], db_path=str(db_path),
                              report_dir=str(report_dir), batch_size=batch_size,
                              config_path=str(config_path) if config_path else None,

@@ -8,6 +8,7 @@ import pytest
 
 import warehouse
 from flows.fork_pool import FORK_AVAILABLE, ForkedProcessTaskRunner, extract_in_worker
+from flows import runners
 from flows.runners import RunnerConfigError, check_runner, extract_in_order, make_task_runner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +29,22 @@ BATCH_SIZE = 5
 def test_check_runner_refuses_bad_configurations(runner, workers, address, message):
     with pytest.raises(RunnerConfigError, match=message):
         check_runner(runner, workers, address)
+
+
+@pytest.mark.parametrize(("runner", "asked", "chunks", "cores", "fork", "expected"), [
+    ("local", 3, 1, 2, True, 3),      # asked for: as asked, however small the run
+    ("local", None, 1, 2, True, 1),   # one chunk (a feed poll, one article): no fork
+    ("local", None, 8, 2, True, 2),   # a large run: one worker per core
+    ("local", None, 3, 16, True, 3),  # never more workers than chunks
+    ("local", None, 64, 16, True, runners.MAX_AUTO_WORKERS),
+    ("local", None, 8, 2, False, 1),  # spawning workers reload the model: not on its own
+    ("dask", None, 1, 2, True, 2),    # a LocalCluster of one worker per core
+])
+def test_workers_not_asked_for_follow_the_cores_and_the_run_size(
+        monkeypatch, runner, asked, chunks, cores, fork, expected):
+    monkeypatch.setattr(runners, "usable_cores", lambda: cores)
+    monkeypatch.setattr(runners, "FORK_AVAILABLE", fork)
+    assert runners.resolve_workers(runner, asked, chunks) == expected
 
 
 def test_make_task_runner_picks_the_runner_for_the_options():
@@ -85,21 +102,29 @@ def default_rows(prefect_api, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("default")
     summary = run_ingest([SAMPLE_DIR], db_path=folder / "w.duckdb",
-                         report_dir=folder / "reports", batch_size=BATCH_SIZE)
+                         report_dir=folder / "reports", batch_size=BATCH_SIZE, workers=1)
     assert summary.articles_loaded > BATCH_SIZE * 2
     return _fact_rows(folder / "w.duckdb")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("runner", "workers"), [("dask", 2), ("local", 2)])
+@pytest.mark.parametrize(("runner", "workers", "expected_workers"),
+                         [("dask", 2, 2), ("local", 2, 2), ("local", None, 2)])
 def test_parallel_runners_load_the_same_rows_as_the_default(
-        prefect_api, default_rows, tmp_path, runner, workers):
+        prefect_api, default_rows, tmp_path, monkeypatch, runner, workers, expected_workers):
+    import flows.ingest
     from flows.ingest import run_ingest
 
+    monkeypatch.setattr(runners, "usable_cores", lambda: 2)  # workers None: as on 2 cores
+    used = []
+    make = flows.ingest.make_task_runner
+    monkeypatch.setattr(flows.ingest, "make_task_runner",
+                        lambda *args: used.append(args[1]) or make(*args))
     summary = run_ingest([SAMPLE_DIR], db_path=tmp_path / "w.duckdb",
                          report_dir=tmp_path / "reports", batch_size=BATCH_SIZE,
                          runner=runner, workers=workers)
     assert summary.status == "completed"
+    assert used == [expected_workers]
     rows = _fact_rows(tmp_path / "w.duckdb")
     for table in FACT_TABLES:
         assert rows[table] == default_rows[table], f"{table} differs under --runner {runner}"
