@@ -16,7 +16,10 @@ or unsafe (macOS, Windows) `make_task_runner` keeps Prefect's spawning pool.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
 import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,6 +30,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 __all__ = ["FORK_AVAILABLE", "ForkedProcessTaskRunner", "extract_in_worker"]
 
 FORK_AVAILABLE = sys.platform.startswith("linux")
+#: prctl(2) option: the signal a process gets when the thread that forked it dies.
+PR_SET_PDEATHSIG = 1
 
 _active_pool: ProcessPoolExecutor | None = None
 _active_lock = threading.Lock()
@@ -55,6 +60,24 @@ def _ready() -> bool:
     return True
 
 
+def _die_with_flow(flow_pid: int) -> None:
+    """Pool initializer: end this worker when the flow process that forked it dies.
+
+    A flow killed outright (SIGKILL, the OOM killer, a crashed host process) cannot shut its
+    pool down, and a forked worker holds its own copies of the pool's pipes, so it would wait
+    for work forever, holding memory and the killed command's output pipes. Linux delivers
+    SIGKILL to the worker when its parent dies (`PR_SET_PDEATHSIG`); a worker whose parent died
+    before that was set exits at once.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown is all there is
+        return
+    if os.getppid() != flow_pid:
+        os._exit(1)
+
+
 class ForkedProcessTaskRunner(ThreadPoolTaskRunner):
     """A thread per worker for Prefect's task runs; a forked process per worker for the work."""
 
@@ -69,7 +92,8 @@ class ForkedProcessTaskRunner(ThreadPoolTaskRunner):
         warm_worker()  # before the fork: every worker inherits the pipeline and its data
         super().__enter__()
         self._pool = ProcessPoolExecutor(max_workers=self._max_workers,
-                                         mp_context=multiprocessing.get_context("fork"))
+                                         mp_context=multiprocessing.get_context("fork"),
+                                         initializer=_die_with_flow, initargs=(os.getpid(),))
         # Fork every worker now, while the flow is between steps, not in the first tasks.
         waits: list[Future[Any]] = [self._pool.submit(_ready) for _ in range(self._max_workers)]
         for wait in waits:

@@ -180,3 +180,44 @@ def test_forked_workers_extract_what_the_flow_process_does_without_reloading(nlp
     assert pid != os.getpid()
     assert loads == 1  # the parent's one load, inherited: the worker never loaded again
     assert extract_in_worker(articles) is None  # no pool once the runner has exited
+
+
+_HOLD_A_POOL = """
+import sys, time
+import flows.runners
+flows.runners.warm_worker = lambda: "no model needed"
+from flows.fork_pool import ForkedProcessTaskRunner
+with ForkedProcessTaskRunner(max_workers=2) as runner:
+    print(" ".join(str(pid) for pid in runner._pool._processes), flush=True)
+    time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(not FORK_AVAILABLE, reason="forked workers are Linux-only")
+def test_forked_workers_die_with_a_killed_flow_process():
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    flow = subprocess.Popen([sys.executable, "-c", _HOLD_A_POOL], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in flow.stdout.readline().split()]
+        assert len(workers) == 2
+    finally:
+        flow.send_signal(signal.SIGKILL)  # as the OOM killer would: no cleanup runs
+        flow.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return not Path(f"/proc/{pid}/stat").read_text().split(") ")[-1].startswith("Z")
+
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers)
