@@ -161,3 +161,25 @@ def test_every_person_and_organisation_entity_has_one_actor(published):
     """).fetchall()[0][0]
     assert unresolved == 0
     assert published.execute("select count(*) from fct_roles").fetchall()[0][0] >= 3
+
+
+SPELLINGS = ["Sergei Shoigu", "Sergey Shoygu", "Serge Shoigou", "Sergej Shoiguu", "Sergei Ivanov",
+             "Sergey Ivanoff", "Viktor Ivanov", "Victor Ivanow", "Andrei Al Sharif",
+             "Andrey Al Shareef", "Andre van Sherif", "Anna Smith", "Ana Smyth", "Hanna Smit",
+             "Mohammed Sharif", "Muhammad Shareef", "Mohamed Sherif"]
+
+
+def test_the_transliteration_prefilter_keeps_every_pair_the_rule_would_merge():
+    from warehouse.actor_identity import _name_similarity, _similar_pairs, could_link, linkable
+
+    block = [_entity(f"a{i}:e1", name) for i, name in enumerate(SPELLINGS)]
+    expected = [[j for j in range(i + 1, len(block))
+                 if _name_similarity(block[i].name, block[j].name) is not None]
+                for i in range(len(block))]
+    candidates = _similar_pairs(block)
+    assert all(set(expected[i]) <= set(candidates[i]) for i in range(len(block)))
+    assert sum(map(len, expected)) >= 5  # the fixture does hold transliterations
+    others = {e.name: e for e in block}
+    for entity in block:
+        assert linkable("block:2:sh", entity, others) == [
+            name for name, other in others.items() if could_link("block:2:sh", entity, other)]

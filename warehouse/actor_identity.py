@@ -17,6 +17,15 @@ Rules, in order (each only joins clusters whose known countries agree):
 4. ``transliteration``: full names whose first names and surnames match after a transliteration
    key (y→i, kh→h, w→v, doubled letters …) and rapidfuzz similarity, so "Sergei Shoigu" and
    "Sergey Shoygu" merge but "Sergei Ivanov" and "Viktor Ivanov" do not.
+
+Locality, which lets a publish re-resolve only what its new entities can touch
+(`warehouse.dims`): a rule only ever compares two entities when one holds a key among the
+other's `lookup_keys` of its `identity_keys` (the same kind and name key, a shared
+organisation alias, the same name without legal suffixes, the same article, the same
+transliteration block with name lengths the ratios allow), and for the last two only when
+`could_link` holds. Entities not connected through such pairs never influence each other, so
+resolving a closed group of them alone gives exactly what resolving the whole warehouse gives.
+When changing a rule, keep these functions a superset of what the rules compare.
 """
 
 from __future__ import annotations
@@ -28,9 +37,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-__all__ = ["Actor", "EntityInfo", "name_key", "resolve_actors", "transliteration_key"]
+__all__ = ["Actor", "EntityInfo", "could_link", "identity_keys", "linkable", "lookup_keys",
+           "name_key", "resolve_actors", "transliteration_key"]
 
 #: rapidfuzz ratios (0-100) on transliteration keys for two full names to be one person.
 SURNAME_MIN_RATIO = 90.0
@@ -39,8 +49,12 @@ FIRST_NAME_MIN_RATIO = 85.0
 LEGAL_SUFFIXES = {"inc", "incorporated", "ltd", "limited", "plc", "corp", "corporation", "co",
                   "llc", "group", "nv", "sa", "ag", "gmbh", "holdings", "company"}
 #: Ordered (pattern, replacement) pairs folding common transliteration variants together.
-_TRANSLITERATION = [(r"kh", "h"), (r"ph", "f"), (r"ck", "k"), (r"w", "v"), (r"z", "s"),
-                    (r"y", "i"), (r"ou", "u"), (r"ie", "i"), (r"(.)\1+", r"\1")]
+_TRANSLITERATION = [(re.compile(pattern), replacement) for pattern, replacement in [
+    (r"kh", "h"), (r"ph", "f"), (r"ck", "k"), (r"w", "v"), (r"z", "s"), (r"y", "i"), (r"ou", "u"),
+    (r"ie", "i"), (r"(.)\1+", r"\1")]]
+_LEADING_THE = re.compile(r"^the\s+")
+_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w|$)")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass
@@ -68,24 +82,24 @@ class Actor:
     country_iso3: str | None
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def name_key(text: str) -> str:
     """Key a name case-, accent- and punctuation-insensitively ("U.N." == "UN", "the X" == "X").
 
     Cached: resolving a batch's actors keys the same few thousand names ~100,000 times.
     """
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    folded = re.sub(r"^the\s+", "", folded.strip())
-    folded = re.sub(r"(?<=\w)\.(?=\w|$)", "", folded)
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", folded).split())
+    folded = _LEADING_THE.sub("", folded.strip())
+    folded = _INNER_DOT.sub("", folded)
+    return " ".join(_NOT_ALNUM.sub(" ", folded).split())
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def transliteration_key(word: str) -> str:
     """Fold spelling variants of one name word ("Shoygu" → "shoigu", "Sergey" → "sergei")."""
     key = name_key(word).replace(" ", "")
     for pattern, replacement in _TRANSLITERATION:
-        key = re.sub(pattern, replacement, key)
+        key = pattern.sub(replacement, key)
     return key
 
 
@@ -135,16 +149,19 @@ def _same_article_surnames(people: list[EntityInfo], clusters: _Clusters) -> Non
         for person in members:
             if _is_full_name(person):
                 continue
-            word = transliteration_key(person.name)
             for position, what in ((-1, "surname"), (0, "given name")):
-                matches = [f for f in full
-                           if fuzz.ratio(word, transliteration_key(_words(f.name)[position]))
-                           >= SURNAME_MIN_RATIO]
+                matches = [f for f in full if _spells(person.name, f.name, position)]
                 if len(matches) == 1:
                     clusters.union(person.entity_id, matches[0].entity_id,
                                    f"same article: {what} of {matches[0].name!r}")
                 if matches:
                     break  # a surname match (even ambiguous) is never retried as a given name
+
+
+def _spells(bare: str, full_name: str, position: int) -> bool:
+    """Whether a one-word name spells the full name's word at `position` (-1 surname, 0 given)."""
+    return fuzz.ratio(transliteration_key(bare),
+                      transliteration_key(_words(full_name)[position])) >= SURNAME_MIN_RATIO
 
 
 def _exact_names(entities: list[EntityInfo], clusters: _Clusters) -> None:
@@ -177,13 +194,17 @@ def _shared_aliases(orgs: list[EntityInfo], clusters: _Clusters) -> None:
                                f"acronym/alias {alias!r} shared with {other.name!r}")
 
 
+def _without_legal_suffix(name: str) -> str:
+    words = _words(name)
+    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
+        words = words[:-1]
+    return " ".join(words)
+
+
 def _legal_suffixes(orgs: list[EntityInfo], clusters: _Clusters) -> None:
     first_of: dict[str, EntityInfo] = {}
     for org in orgs:
-        words = _words(org.name)
-        while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
-            words = words[:-1]
-        key = " ".join(words)
+        key = _without_legal_suffix(org.name)
         other = first_of.setdefault(key, org)
         if other is not org and name_key(other.name) != name_key(org.name):
             clusters.union(org.entity_id, other.entity_id,
@@ -194,17 +215,43 @@ def _transliterations(people: list[EntityInfo], clusters: _Clusters) -> None:
     blocks: dict[str, list[EntityInfo]] = defaultdict(list)
     for person in people:
         if _is_full_name(person):
-            blocks[transliteration_key(_words(person.name)[-1])[:2]].append(person)
+            blocks[_transliteration_block(person.name)].append(person)
     for block_key in sorted(blocks):
         block = blocks[block_key]
+        candidates = _similar_pairs(block)
         for i, a in enumerate(block):
-            for b in block[i + 1:]:
+            for j in candidates[i]:
+                b = block[j]
                 if clusters.find(a.entity_id) == clusters.find(b.entity_id):
                     continue
                 score = _name_similarity(a.name, b.name)
                 if score is not None:
                     clusters.union(a.entity_id, b.entity_id,
                                    f"transliteration {a.name!r} ~ {b.name!r} ({score:.0f})")
+
+
+def _similar_pairs(block: list[EntityInfo]) -> list[list[int]]:
+    """For each name, the later ones in the block whose first names and surnames may match.
+
+    A prefilter computed in C (`rapidfuzz.process.cdist`, float32, hence the small margin):
+    pairs it drops are pairs `_name_similarity` would reject, so the rule's outcome is unchanged
+    while a block of thousands of names is no longer compared pair by pair in Python.
+    """
+    words = [_words(e.name) for e in block]
+    firsts = [transliteration_key(w[0]) for w in words]
+    lasts = [transliteration_key(w[-1]) for w in words]
+    first = process.cdist(firsts, firsts, scorer=fuzz.ratio,
+                          score_cutoff=FIRST_NAME_MIN_RATIO - 0.5) >= FIRST_NAME_MIN_RATIO - 0.5
+    last = process.cdist(lasts, lasts, scorer=fuzz.ratio,
+                         score_cutoff=SURNAME_MIN_RATIO - 0.5) >= SURNAME_MIN_RATIO - 0.5
+    both = first & last
+    return [[int(j) for j in both[i, i + 1:].nonzero()[0] + i + 1
+             if len(words[j]) == len(words[i])] for i in range(len(block))]
+
+
+def _transliteration_block(full_name: str) -> str:
+    """Full names are compared for transliteration only within a block (surname's start)."""
+    return transliteration_key(_words(full_name)[-1])[:2]
 
 
 def _name_similarity(a: str, b: str) -> float | None:
@@ -243,14 +290,93 @@ def _representative(members: list[EntityInfo]) -> EntityInfo:
     mentions: Counter[str] = Counter()
     for m in members:
         mentions[name_key(m.name)] += m.mention_count
-    return sorted(members, key=lambda m: (-_is_full_name(m), -articles[name_key(m.name)],
-                                          -mentions[name_key(m.name)], -len(m.name), m.name,
-                                          m.entity_id))[0]
+    return min(members, key=lambda m: (-_is_full_name(m), -articles[name_key(m.name)],
+                                       -mentions[name_key(m.name)], -len(m.name), m.name,
+                                       m.entity_id))
 
 
 def actor_id_for(kind: str, name: str) -> str:
     """A stable id from the canonical name ("person:<16 hex>")."""
     return f"{kind}:{hashlib.md5(name_key(name).encode()).hexdigest()[:16]}"
+
+
+def identity_keys(entity: EntityInfo) -> set[str]:
+    """Keys shared by any two entities some rule could compare (see "Locality" above).
+
+    ``name:`` also keeps namesakes whose actor ids would collide together; ``block:`` and
+    ``article:`` pairs are compared only when `could_link` holds. A ``block:`` key also holds
+    the lengths of the first name's and surname's transliteration keys: names whose lengths
+    differ too much for the ratios to pass are never compared, so they need not be looked up
+    (`lookup_keys`).
+    """
+    keys = {f"name:{entity.kind}:{name_key(entity.name)}"}
+    if entity.kind == "organization":
+        keys |= {f"alias:{key}" for key in map(name_key, entity.aliases) if key}
+        keys.add(f"legal:{_without_legal_suffix(entity.name)}")
+    else:
+        keys.add(f"article:{entity.article_id}")
+        if _is_full_name(entity):
+            words = _words(entity.name)
+            keys.add(f"block:{len(words)}:{_transliteration_block(entity.name)}"
+                     f":{len(transliteration_key(words[0]))}"
+                     f":{len(transliteration_key(words[-1]))}")
+    return keys
+
+
+def lookup_keys(key: str) -> list[str]:
+    """The keys whose holders an entity holding `key` may be compared with (`key` itself,
+    or for a transliteration block every first-name and surname length the ratios allow)."""
+    if not key.startswith("block:"):
+        return [key]
+    _, words, block, first, last = key.split(":")
+    return [f"block:{words}:{block}:{f}:{s}"
+            for f in _compatible_lengths(int(first), FIRST_NAME_MIN_RATIO)
+            for s in _compatible_lengths(int(last), SURNAME_MIN_RATIO)]
+
+
+@lru_cache(maxsize=256)
+def _compatible_lengths(length: int, min_ratio: float) -> tuple[int, ...]:
+    """Lengths a string may have for `fuzz.ratio` with one of `length` to reach `min_ratio`.
+
+    The ratio is 100 * (1 - indel distance / total length) and the distance is at least the
+    difference in length; half a point of margin keeps rounding on the safe side.
+    """
+    allowed = 1 - (min_ratio - 0.5) / 100
+    return tuple(other for other in range(0, 3 * length + 3)
+                 if abs(length - other) <= allowed * (length + other))
+
+
+def could_link(key: str, a: EntityInfo, b: EntityInfo) -> bool:
+    """Whether a rule could compare `a` and `b`, two different entities sharing `key`."""
+    if not key.startswith(("block:", "article:")):
+        return True
+    full_a, full_b = _is_full_name(a), _is_full_name(b)
+    if key.startswith("block:"):
+        return full_a and full_b and _name_similarity(a.name, b.name) is not None
+    if full_a == full_b:
+        return False  # same-article links join a one-word name to a full name
+    bare, full = (b, a) if full_a else (a, b)
+    return _spells(bare.name, full.name, -1) or _spells(bare.name, full.name, 0)
+
+
+def linkable(key: str, entity: EntityInfo, others: dict[str, EntityInfo]) -> list[str]:
+    """The names in `others` (name -> an entity of that name) `could_link` to `entity`.
+
+    For a transliteration block, candidates are first narrowed in C, as in `_similar_pairs`.
+    """
+    names = list(others)
+    if key.startswith("block:") and _is_full_name(entity) and len(names) > 8:
+        words = _words(entity.name)
+        other_words = [_words(name) for name in names]
+        first = process.cdist([transliteration_key(words[0])],
+                              [transliteration_key(w[0]) if w else "" for w in other_words],
+                              scorer=fuzz.ratio, score_cutoff=FIRST_NAME_MIN_RATIO - 0.5)[0]
+        last = process.cdist([transliteration_key(words[-1])],
+                             [transliteration_key(w[-1]) if w else "" for w in other_words],
+                             scorer=fuzz.ratio, score_cutoff=SURNAME_MIN_RATIO - 0.5)[0]
+        names = [names[i] for i in ((first >= FIRST_NAME_MIN_RATIO - 0.5)
+                                    & (last >= SURNAME_MIN_RATIO - 0.5)).nonzero()[0]]
+    return [name for name in names if could_link(key, entity, others[name])]
 
 
 def resolve_actors(entities: list[EntityInfo]) -> list[Actor]:
@@ -269,10 +395,11 @@ def resolve_actors(entities: list[EntityInfo]) -> list[Actor]:
     for entity in entities:
         groups[clusters.find(entity.entity_id)].append(entity)
     actors = []
-    taken: Counter[str] = Counter(actor_id_for(_representative(m).kind, _representative(m).name)
-                                  for m in groups.values())
-    for members in groups.values():
-        rep = _representative(members)
+    representatives = {root: _representative(members) for root, members in groups.items()}
+    taken: Counter[str] = Counter(actor_id_for(rep.kind, rep.name)
+                                  for rep in representatives.values())
+    for root, members in groups.items():
+        rep = representatives[root]
         countries = Counter(m.country_iso3 for m in members if m.country_iso3)
         country = min(countries.items(), key=lambda kv: (-kv[1], kv[0]))[0] if countries else None
         actor_id = actor_id_for(rep.kind, rep.name)

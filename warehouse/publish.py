@@ -207,7 +207,7 @@ def publish_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch_index: int,
             published[fact_table] = con.execute(f"select count(*) from {fact_table}").fetchall()[0][0] - before
         quarantined = insert_quarantine(con, _quarantine_frame(frames, errors, run_id))
         _insert_dq_results(con, run_id, batch_index, dq_results)
-        refresh_dims(con)
+        refresh_dims(con, frames["stg_articles"]["article_id"].tolist())  # only what it changes
         con.unregister("publish_errors")
         con.unregister("publish_warned")
         pause_point("publish", batch_index)  # crash tests only; inert unless set
