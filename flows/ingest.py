@@ -18,7 +18,7 @@ from prefect.states import Cancelled, State
 from prefect.utilities.annotations import quote
 
 import warehouse
-from flows import cancellation
+from flows import cancellation, heartbeat_exit  # noqa: F401 - heartbeat_exit: see its docstring
 from flows.tasks import (
     extract_batch,
     fetch_sources,
