@@ -101,8 +101,11 @@ def _poll_state(flow_run_id: object, poll_s: float, stop: threading.Event) -> No
     from prefect.client.schemas.objects import StateType
     from prefect.exceptions import ObjectNotFound
 
-    with get_client(sync_client=True) as client:
+    with contextlib.ExitStack() as stack:
+        client = None
         while not stop.wait(poll_s):
+            if client is None:  # made at the first read: a run shorter than poll_s makes none
+                client = stack.enter_context(get_client(sync_client=True))
             try:
                 state = client.read_flow_run(flow_run_id).state
             except httpx.HTTPError:  # the API restarting or busy: read again next time
