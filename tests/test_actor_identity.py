@@ -64,6 +64,26 @@ def test_acronym_and_expansion_linked_in_one_article_merge_everywhere():
     assert "CSTO" in actors[0].reasons["a2:e1"]
 
 
+def test_an_acronym_linked_to_two_different_organisations_merges_neither():
+    groups = _groups([
+        _entity("a1:e1", "Democratic Alliance", "organization", aliases=("DA",)),
+        _entity("a2:e1", "District Attorney", "organization", aliases=("DA",)),
+        _entity("a3:e1", "DA", "organization"),
+        _entity("a4:e1", "Democratic Alliance", "organization"),
+    ])
+    assert groups == {frozenset({"a1:e1", "a4:e1"}), frozenset({"a2:e1"}),
+                      frozenset({"a3:e1"})}
+
+
+def test_an_acronym_linked_to_a_longer_form_of_the_same_name_still_merges():
+    groups = _groups([
+        _entity("a1:e1", "United Nations", "organization", aliases=("UN",)),
+        _entity("a2:e1", "United Nations Organization", "organization", aliases=("UN",)),
+        _entity("a3:e1", "UN", "organization"),
+    ])
+    assert groups == {frozenset({"a1:e1", "a2:e1", "a3:e1"})}
+
+
 def test_organisation_names_equal_but_for_a_legal_suffix_merge():
     groups = _groups([_entity("a1:e1", "Apple Inc.", "organization"),
                       _entity("a2:e1", "Apple", "organization"),

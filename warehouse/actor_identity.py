@@ -12,8 +12,10 @@ Rules, in order (each only joins clusters whose known countries agree):
 2. ``exact name``: the same name, case-insensitively. A surname alone never joins a full name
    across articles: "Ivanov" in two articles may be two people.
 3. ``acronym``: organisations sharing an alias, such as an acronym seen linked to its expansion
-   in any article ("CSTO" ↔ "Collective Security Treaty Organization"); and organisation names
-   equal but for a legal suffix ("Apple Inc." = "Apple", "Aer Lingus Group PLC").
+   in any article ("CSTO" ↔ "Collective Security Treaty Organization"), unless the alias is
+   linked to names that cannot be one organisation ("DA": "Democratic Alliance", "District
+   Attorney"), which then merges nothing; and organisation names equal but for a legal suffix
+   ("Apple Inc." = "Apple", "Aer Lingus Group PLC").
 4. ``transliteration``: full names whose first names and surnames match after a transliteration
    key (y→i, kh→h, w→v, doubled letters …) and rapidfuzz similarity, so "Sergei Shoigu" and
    "Sergey Shoygu" merge but "Sergei Ivanov" and "Viktor Ivanov" do not.
@@ -182,16 +184,38 @@ def _exact_names(entities: list[EntityInfo], clusters: _Clusters) -> None:
 
 
 def _shared_aliases(orgs: list[EntityInfo], clusters: _Clusters) -> None:
+    ambiguous = _ambiguous_aliases(orgs)
     first_of: dict[str, EntityInfo] = {}
     for org in orgs:
         for alias in sorted(org.aliases):
             key = name_key(alias)
-            if not key:
+            if not key or key in ambiguous:
                 continue
             other = first_of.setdefault(key, org)
             if other is not org and name_key(other.name) != name_key(org.name):
                 clusters.union(org.entity_id, other.entity_id,
                                f"acronym/alias {alias!r} shared with {other.name!r}")
+
+
+def _ambiguous_aliases(orgs: list[EntityInfo]) -> set[str]:
+    """Alias keys linked to organisation names that cannot be one organisation.
+
+    "DA" linked to "Democratic Alliance" in one article and to "District Attorney" in another
+    names two organisations: merging through it would join them, and chain every other
+    expansion of "DA" on. Two names are compatible when one contains the other word for word
+    ("United Nations", "United Nations Organization").
+    """
+    expansions: dict[str, set[str]] = defaultdict(set)
+    for org in orgs:
+        name = name_key(org.name)
+        for key in {name_key(alias) for alias in org.aliases} - {name, ""}:
+            expansions[key].add(name)
+    return {key for key, names in expansions.items()
+            if any(not _compatible_names(a, b) for a in names for b in names if a < b)}
+
+
+def _compatible_names(a: str, b: str) -> bool:
+    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
 
 
 def _without_legal_suffix(name: str) -> str:
