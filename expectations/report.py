@@ -129,6 +129,7 @@ def render_report(frames: Mapping[str, pd.DataFrame], source: str | None = None)
                                                       frames["top_dyads"])),
         ("headcounts", "Headcounts by category", _headcounts_section(page,
                                                                      frames["headcounts"])
+         + _victims_section(frames.get("victims_by_side"))
          + _review_section(frames.get("headcounts_for_review"))),
         ("checks", "Failing checks", _checks_section(frames)),
     ]
@@ -254,6 +255,19 @@ def _headcounts_section(page: _Page, headcounts: pd.DataFrame) -> str:
     return (page.chart(charts.headcounts_chart(headcounts), "Headcounts by category") + table
             + '<p class="note">Sums add counts from different articles, which may report the '
               "same people: read them as scale, not a toll.</p>")
+
+
+def _victims_section(victims: pd.DataFrame | None) -> str:
+    """Victim counts by side (`victim_type`): civilians, security forces, military, armed group."""
+    if victims is None or victims.empty:
+        return ""
+    return ("<h3>Victims by side</h3>"
+            + _table(victims, [("side", "side"), ("category", "category"),
+                               ("headcounts", "headcounts"), ("people (low)", "people_low"),
+                               ("people (high)", "people_high")])
+            + '<p class="note">The side is what the text says of the counted people '
+              "(victim_type; unknown when it says nothing); tallies of a period are left out."
+              "</p>")
 
 
 def _review_section(flagged: pd.DataFrame | None) -> str:

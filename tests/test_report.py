@@ -93,3 +93,22 @@ def test_the_place_check_wants_the_same_article():
     events = frames["stg_events"]
     assert warned == set(events.loc[events["article_id"] == first, "event_id"])
     assert second not in {key.split(":")[0] for key in warned}
+
+
+def test_victims_are_reported_by_side(tmp_path):
+    from transforms.articles import article_from_record
+    from transforms.extract import extract_batch
+
+    article = article_from_record({"id": "v1", "published": "2024-05-02", "text": (
+        "Gunmen killed 12 civilians and three soldiers in an attack on a market on Tuesday, "
+        "and at least 20 villagers were injured, officials said.")})
+    frames = warehouse.stage_frames([article], extract_batch([article]), "run-v")
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        warehouse.publish_batch(con, "run-v", 0, frames, {}, [], "test")
+        victims = report_frames(con)["victims_by_side"]
+        page = render_report(report_frames(con))
+    rows = {(r.side, r.category): r.people_high for r in victims.itertuples()}
+    assert rows[("civilians", "killed")] == 12
+    assert rows[("military", "killed")] == 3
+    assert rows[("civilians", "injured")] == 20
+    assert "Victims by side" in page

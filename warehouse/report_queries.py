@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 __all__ = ["REPORT_SECTIONS", "event_places", "events_timeline", "failing_checks",
-           "failing_examples", "flagged_examples", "headcounts_by_category",
+           "failing_examples", "flagged_examples", "headcounts_by_category", "victims_by_side",
            "headcounts_for_review", "overview",
            "rejected_inputs", "report_frames", "run_history", "top_actors", "top_dyads"]
 
@@ -240,6 +240,37 @@ def headcounts_by_category(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """).df()
 
 
+def victims_by_side(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Return victim counts (killed, injured, kidnapped, ...) per side and category.
+
+    The side is the headcount's `victim_type` (civilians, security forces, military, armed
+    group; "unknown" when the text names none), what ACLED's civilian targeting and analysts'
+    "how many civilians, how many soldiers" ask. Tallies ("630 killed in November") are left
+    out: they sum other reports. Sums are scale, not a toll, as in `headcounts_by_category`.
+    """
+    return con.execute("""
+        with victims as (
+            select coalesce(victim_type, 'unknown') as side, category, low, high
+            from headcounts
+            where category in ('killed', 'injured', 'kidnapped', 'arrested', 'missing',
+                               'displaced')
+              and not is_tally
+        ),
+        final as (
+            select
+                side,
+                category,
+                count(*) as headcounts,
+                sum(coalesce(low, high)) as people_low,
+                sum(coalesce(high, low)) as people_high
+            from victims
+            group by side, category
+        )
+        select * from final
+        order by side = 'unknown', side, headcounts desc, category
+    """).df()
+
+
 def headcounts_for_review(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
     """Return the headcounts above their category's plausibility threshold, largest first."""
     return con.execute("""
@@ -408,6 +439,7 @@ REPORT_SECTIONS = {
     "top_actors": top_actors,
     "top_dyads": top_dyads,
     "headcounts": headcounts_by_category,
+    "victims_by_side": victims_by_side,
     "headcounts_for_review": headcounts_for_review,
     "failing_checks": failing_checks,
     "failing_examples": failing_examples,
