@@ -212,11 +212,11 @@ def _bench(folder: Path, count: int, memory_count: int, skip: set[str]) -> int:
                       one_rate / pipeline_rate >= 0.90)
     best_rate = one_rate
     if "workers" not in skip:
-        from flows.ingest import DEFAULT_BATCH_SIZE, EXTRACT_CHUNK_SIZE
+        from flows.ingest import DEFAULT_BATCH_SIZE, split_for_extraction
         from flows.runners import resolve_workers
 
-        chunks = -(-len(articles) // min(EXTRACT_CHUNK_SIZE, DEFAULT_BATCH_SIZE))
-        auto = resolve_workers("local", None, chunks)
+        _, chunks = split_for_extraction(articles, DEFAULT_BATCH_SIZE)
+        auto = resolve_workers("local", None, len(chunks))
         # Without --workers a run of this size forks `auto` workers: on 2 cores, the same run
         # as --workers 2, so it is timed once and stands for both.
         two_s, _ = ingest("w2", workers=None if auto == 2 else 2)

@@ -43,7 +43,8 @@ from transforms.articles import ReadResult
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.nlp import load_nlp, model_name
 
-__all__ = ["DEFAULT_BATCH_SIZE", "RunSummary", "ingest_articles", "run_ingest", "set_progress"]
+__all__ = ["DEFAULT_BATCH_SIZE", "RunSummary", "ingest_articles", "run_ingest", "set_progress",
+           "split_for_extraction"]
 
 #: Articles per batch: validated and published together, in one transaction.
 DEFAULT_BATCH_SIZE = 1024
@@ -285,6 +286,20 @@ def _ingest(summary: RunSummary, paths: list[str], db_path: str, report_dir: str
     return status
 
 
+def split_for_extraction(new: list, batch_size: int) -> tuple[list[list], list[tuple[int, list]]]:
+    """Return the run's batches and its extraction chunks, (batch_index, articles) each.
+
+    A batch is validated and published in one transaction; each of its chunks (at most
+    EXTRACT_CHUNK_SIZE articles) is one extraction task.
+    """
+    batches = [new[start:start + batch_size] for start in range(0, len(new), batch_size)]
+    chunk_size = min(batch_size, EXTRACT_CHUNK_SIZE)
+    chunks = [(batch_index, batch[start:start + chunk_size])
+              for batch_index, batch in enumerate(batches)
+              for start in range(0, len(batch), chunk_size)]
+    return batches, chunks
+
+
 def _extracted_batches(new: list, batch_size: int, execution: dict):
     """Yield (batch_index, batch, records) in order, extracted by the configured runner.
 
@@ -293,13 +308,10 @@ def _extracted_batches(new: list, batch_size: int, execution: dict):
     workers while Great Expectations' fixed cost per validation (~1-4 s) is paid once per
     batch. Nothing is started for a run with no new articles (a rerun over a known corpus).
     """
-    batches = [new[start:start + batch_size] for start in range(0, len(new), batch_size)]
+    batches, chunks = split_for_extraction(new, batch_size)
     if not batches:
         return
     chunk_size = min(batch_size, EXTRACT_CHUNK_SIZE)
-    chunks = [(batch_index, batch[start:start + chunk_size])
-              for batch_index, batch in enumerate(batches)
-              for start in range(0, len(batch), chunk_size)]
     runner = execution.get("runner", "local")
     workers = resolve_workers(runner, execution.get("workers"), len(chunks))
     address = execution.get("dask_address")
