@@ -20,7 +20,7 @@ from pathlib import Path
 
 from evaluation.scores import Score, score_from_counts
 
-__all__ = ["ActorLookup", "cameo_root", "score_events"]
+__all__ = ["ActorLookup", "cameo_root", "is_cameo_root", "score_events", "sentence_errors"]
 
 TASK = "petrarch2 events"
 #: The headline first; then the CAMEO root alone, and the dyad alone (who did something to
@@ -34,6 +34,17 @@ def cameo_root(code: object) -> str | None:
         return None
     match = re.match(r"\s*(\d{2})", code)
     return match.group(1) if match else None
+
+
+#: The CAMEO codebook's twenty cue categories, "01" (make public statement) to "20" (use
+#: unconventional mass violence). PETRARCH2's validation dictionary is an old ad hoc test
+#: dictionary, mostly WEIS codes, and gives some codes outside them ("345", "902", "212").
+CAMEO_ROOTS = frozenset(f"{n:02d}" for n in range(1, 21))
+
+
+def is_cameo_root(root: str | None) -> bool:
+    """Whether a code root is one of the CAMEO codebook's twenty ("19" yes, "90" no)."""
+    return root in CAMEO_ROOTS
 
 
 #: PETRARCH's placeholders for "country unknown" ("---GOV": a government, whose is not said).
@@ -135,7 +146,7 @@ def score_events(gold: Sequence[dict], predicted: Sequence[dict],
     """
     actors = actors or ActorLookup({})
     counts = {metric: [0, 0, 0] for metric in METRICS}
-    sentences = with_events = skipped = 0
+    sentences = with_events = skipped = non_cameo = 0
     for gold_record, pred_record in zip(gold, predicted, strict=True):
         if gold_record.get("error"):
             skipped += 1
@@ -144,12 +155,45 @@ def score_events(gold: Sequence[dict], predicted: Sequence[dict],
         gold_items = _gold_items(gold_record, actors)
         predicted_items = _predicted_items(pred_record, actors)
         with_events += bool(gold_record.get("events"))
+        non_cameo += sum(not is_cameo_root(root) for root in gold_items["root"].elements())
         for metric in METRICS:
             g, p = gold_items[metric], predicted_items[metric]
             matched = sum((g & p).values())
             counts[metric][0] += matched
             counts[metric][1] += sum(p.values()) - matched
             counts[metric][2] += sum(g.values()) - matched
+    # Gold events whose code is no CAMEO code at all: no CAMEO coder can reproduce them.
     extra = {"sentences": sentences, "gold_sentences_with_events": with_events,
-             "skipped_error_records": skipped}
+             "skipped_error_records": skipped, "gold_non_cameo_codes": non_cameo}
     return [score_from_counts(TASK, metric, *c, extra) for metric, c in counts.items()]
+
+
+def sentence_errors(gold: Sequence[dict], predicted: Sequence[dict],
+                    actors: ActorLookup | None = None) -> list[dict]:
+    """Return, per sentence that `score_events` does not score perfectly, what went wrong.
+
+    Each row has the record `id`, its `text`, the gold events, the emitted events with their
+    trigger and lexicon row, and the (root, source country, target country) items `missed`
+    (false negatives) and `extra` (false positives) of the headline metric. For reading while
+    working on the lexicon; error records are skipped as in the score.
+    """
+    actors = actors or ActorLookup({})
+    rows = []
+    for gold_record, pred_record in zip(gold, predicted, strict=True):
+        if gold_record.get("error"):
+            continue
+        wanted = _gold_items(gold_record, actors)["root+actors"]
+        emitted = _predicted_items(pred_record, actors)["root+actors"]
+        missed, extra = wanted - emitted, emitted - wanted
+        if not missed and not extra:
+            continue
+        rows.append({
+            "id": gold_record.get("id"), "text": gold_record.get("text"),
+            "gold": [(e.get("code"), e.get("source"), e.get("target"))
+                     for e in gold_record.get("events") or []],
+            "emitted": [(e.get("cameo"), e.get("trigger"), e.get("trigger_id"), e.get("mode"),
+                         e.get("actor1"), e.get("actor2"))
+                        for e in pred_record.get("events") or []],
+            "missed": sorted(missed.elements(), key=str),
+            "extra": sorted(extra.elements(), key=str)})
+    return rows

@@ -599,3 +599,34 @@ def test_a_to_phrase_on_a_mistagged_object_names_the_counterpart(nlp):
 ])
 def test_a_cooperation_noun_needs_both_parties(nlp, text, dyads):
     assert _dyads(_events(nlp, text), "COOPERATE") == dyads
+
+
+@pytest.mark.parametrize("text, kept", [
+    # the visit hangs off "expand", inside the clash: one clause, one event (the clash's)
+    ("The Kenyan minister clashed over plans to expand the port during a visit to Uganda.",
+     False),
+    # no event verb above the visit: the visit is the only event, and is coded
+    ("The Kenyan minister said during a visit to Uganda that trade would grow.", True),
+])
+def test_a_visit_setting_the_scene_of_an_event_verb_higher_up_is_not_a_second_event(
+        nlp, text, kept):
+    events = _events(nlp, text)
+    assert any(e["trigger"] == "visit" for e in events) is kept
+    if kept:
+        assert ("Kenyan minister", "Uganda") in _dyads(events, "CONSULT")
+
+
+@pytest.mark.parametrize("text, target", [
+    ("Kenya warned about Uganda.", "Uganda"),
+    ("Kenya complained about Tanzania.", "Tanzania"),
+    ("Kenya warned Uganda about the rebels.", "Uganda"),  # the object comes first
+])
+def test_what_a_verb_is_about_is_its_counterpart_when_no_object_names_one(nlp, text, target):
+    events = _events(nlp, text)
+    assert {e["actor2"] for e in events} == {target}
+
+
+def test_an_attack_only_warned_of_is_not_asserted_as_a_second_event(nlp):
+    events = _events(nlp, "Kenya warned of a Ugandan attack.")
+    assert [(e["type"], e["actor1"], e["actor2"]) for e in events] == [
+        ("THREATEN", "Kenya", "Ugandan")]

@@ -11,12 +11,16 @@ from spacy.tokens import Token
 
 from transforms.event_actors import Actor, ActorFinder, children_with, pobj_of
 
-__all__ = ["OBJECT_CONTROL_LEMMAS", "RAISING_PASSIVES", "SUBJECT_DEPS", "clause_subject",
-           "nominal_actors", "raising_subject", "verb_of_nominal", "verbal_actors"]
+__all__ = ["OBJECT_CONTROL_LEMMAS", "RAISING_PASSIVES", "SUBJECT_DEPS", "TOPIC_PREPS",
+           "clause_subject", "nominal_actors", "raising_subject", "verb_of_nominal",
+           "verbal_actors"]
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 OBJECT_DEPS = {"dobj", "obj", "attr", "dative"}
 TARGET_PREPS = {"with", "against", "on", "to", "at", "toward", "towards", "for", "from", "into"}
+#: Prepositions naming what a verb is about: "warned of X", "complained about X". The one
+#: warned or complained about is the counterpart, but only when no object names one.
+TOPIC_PREPS = {"of", "about"}
 #: What an actor mobilises of its own: "deployed troops", "sent warships".
 OWN_FORCES = {"troop", "troops", "force", "forces", "soldier", "soldiers", "warship", "warships",
               "personnel", "reinforcement", "reinforcements", "unit", "units", "police",
@@ -213,7 +217,7 @@ def _prep_targets(token: Token, finder: ActorFinder) -> list[Actor]:
               for prep in children_with(adverb, {"prep"}) if prep.lower_ in ("to", "with")]
     for prep in preps:
         pobj = pobj_of(prep)
-        if prep.lower_ not in TARGET_PREPS | NEAR_PREPS or pobj is None:
+        if prep.lower_ not in TARGET_PREPS | NEAR_PREPS | TOPIC_PREPS or pobj is None:
             continue
         near = prep.lower_ in NEAR_PREPS or (prep.head.i != token.i
                                              and prep.head.lower_ in NEAR_ADVERBS)

@@ -8,7 +8,6 @@ prepositional places). When no lexicon entry fits, no event is emitted: there is
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -17,18 +16,18 @@ from transforms.event_actors import Actor, ActorFinder
 from transforms.event_arguments import (
     OBJECT_CONTROL_LEMMAS,
     RAISING_PASSIVES,
+    TOPIC_PREPS,
     clause_subject,
     nominal_actors,
     verb_of_nominal,
     verbal_actors,
 )
+from transforms.event_lexicon import OBJECT_DEPS, load_triggers, trigger_row
 from transforms.event_places import article_places, event_place_fields
 from transforms.event_reporters import reporter
-from transforms.pattern_files import pattern_rows
 
 __all__ = ["event_date", "extract_events", "load_triggers"]
 
-OBJECT_DEPS = {"dobj", "obj", "attr"}
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "into", "from"}
 MODAL_MODES = {"may": "possible", "might": "possible", "could": "possible", "would": "possible",
                "will": "future", "shall": "future", "should": "possible", "must": "obligation"}
@@ -48,83 +47,16 @@ MUTUAL_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 UNATTRIBUTED_OK = {"ASSAULT", "PROTEST", "COERCE"}
 #: Modes that announce an event rather than report it ("will meet", "plans to visit").
 INTENT_MODES = {"future", "planned", "intended"}
+#: Attachments a noun event's setting climbs through to the event verb it belongs to.
+SCENE_CLIMB_DEPS = {"xcomp", "acl", "advcl", "prep", "pobj", "pcomp"}
 #: CAMEO codes announced events under "express intent" (03x), not under the event itself:
 #: the codebook's 036 is "offer, promise, agree to, or otherwise indicate willingness or
 #: commitment to meet, visit, or engage in talks". PLOVER keeps the type and records the mode.
 INTENT_CAMEO = {"CONSULT": "036"}
 
 
-@lru_cache(maxsize=1)
-def load_triggers() -> dict[tuple[str, str], list[dict]]:
-    """Return lexicon rows keyed by (lemma, pos); rows with an object constraint come first."""
-    table: dict[tuple[str, str], list[dict]] = {}
-    for row in pattern_rows("event_triggers.jsonl"):
-        table.setdefault((row["lemma"], row["pos"]), []).append(row)
-    for rows in table.values():
-        rows.sort(key=lambda row: row["object"] is None)
-    return table
-
-
 def _children(token: Token, deps: set[str]) -> list[Token]:
     return [child for child in token.children if child.dep_ in deps]
-
-
-def _lookup(token: Token) -> dict | None:
-    """Return the lexicon row this token triggers, honouring the row's constraints.
-
-    A row may name the objects it needs (`object`, or `object_entity` labels: "released
-    prisoners", "released John Smith", not "released a report"), objects that rule it out
-    (`not_object`: "meet demand"), a preposition it needs (`prep`: "called for talks", not
-    "called him a liar"), or no object at all (`intransitive`: "protesters demonstrated",
-    not "demonstrated the software").
-    """
-    pos = "VERB" if token.pos_ in ("VERB", "AUX") else "NOUN" if token.pos_ == "NOUN" else None
-    if pos is None:
-        return None
-    rows = next((found for form in _forms(token)
-                 if (found := load_triggers().get((form, pos)))), None)
-    if not rows:
-        return None
-    undergoers = _undergoers(token)
-    objects = {form for child in undergoers for form in (child.lemma_.lower(), child.lower_)}
-    labels = {child.ent_type_ for child in undergoers if child.ent_type_}
-    preps = {child.lower_ for child in token.children if child.dep_ in ("prep", "agent")}
-    for row in rows:
-        if objects & set(row.get("not_object") or ()):
-            continue  # "meet demand", "meet a deadline": not a meeting
-        if row.get("prep") and not preps & set(row["prep"]):
-            continue
-        if row.get("intransitive") and undergoers:
-            continue
-        if row["object"] is None or objects & set(row["object"]) or labels & set(
-                row.get("object_entity") or ()):
-            return row
-    return None
-
-
-def _undergoers(token: Token) -> list[Token]:
-    """What a verb acts on: its object, a passive subject, the noun a participle modifies.
-
-    "an accord was signed", "the accord signed by X": the accord is what was signed.
-    """
-    found = [child for child in token.children if child.dep_ in OBJECT_DEPS | {"nsubjpass"}]
-    if token.dep_ == "acl" and token.tag_ == "VBN":
-        found.append(token.head)
-    return found
-
-
-def _forms(token: Token) -> list[str]:
-    """The lemma, the word, and the word without a regular suffix, to look up in the lexicon.
-
-    The lemmatiser misses rare verbs ("cordoned" → "cordone"); stripping "-ed", "-ing" or
-    "-s" recovers the lexicon's lemma.
-    """
-    lower = token.lower_
-    forms = [token.lemma_.lower(), lower]
-    if token.pos_ in ("VERB", "AUX"):
-        forms += [lower[: -len(suffix)] for suffix in ("ed", "ing", "s")
-                  if lower.endswith(suffix) and len(lower) > len(suffix) + 3]
-    return forms
 
 
 def _mode(token: Token) -> str:
@@ -251,7 +183,7 @@ def _governed_by(word: Token, trigger: Token) -> bool:
     for _ in range(12):
         if current.i == trigger.i:
             return True
-        if current.pos_ in ("VERB", "AUX") or _lookup(current) is not None:
+        if current.pos_ in ("VERB", "AUX") or trigger_row(current) is not None:
             return False
         if current.head.i == current.i:
             return False
@@ -289,7 +221,7 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
             sentence_of[token.i] = (index, sent)
     context = article_places(doc, places)
     events = []
-    triggers = [(token, row) for token in doc if (row := _lookup(token)) is not None]
+    triggers = [(token, row) for token in doc if (row := trigger_row(token)) is not None]
     # "held talks", "signed an agreement": the verb's event already covers its object noun.
     # A passive one ("talks between A and B were held") only when the verb names who held them.
     covered = {child.i for token, row in triggers if row["object"]
@@ -360,26 +292,44 @@ def _setting_of_event(token: Token, finder: ActorFinder, row: dict) -> bool:
     a performer of its own ("condemned Y's attack on Z") stands apart.
     """
     verb = verb_of_nominal(token)
-    if verb is None or verb.pos_ not in ("VERB", "AUX") or _lookup(verb) is None:
+    if verb is None or _event_verb_over(verb) is None:
         return False
     own_sources, _ = nominal_actors(token, finder, row["type"], inherit=False)
     return not own_sources
 
 
+def _event_verb_over(verb: Token) -> Token | None:
+    """The event verb at or above `verb` in its own clause chain, if any.
+
+    "clashed over plans to expand the port during a visit": the visit sets the scene of
+    "expand", which is no event, inside the clash, which is; the clause chain climbs through
+    infinitive, adverbial and prepositional attachments, never into reported speech.
+    """
+    current = verb
+    for _ in range(8):
+        if current.pos_ in ("VERB", "AUX") and trigger_row(current) is not None:
+            return current
+        if current.dep_ not in SCENE_CLIMB_DEPS or current.head.i == current.i:
+            return None
+        current = current.head
+    return None
+
+
 def _commented_on(token: Token, sources: list[Actor], finder: ActorFinder) -> bool:
     """Whether a one-sided noun event is the object of an event verb that already names it.
 
-    "X condemned an attack by Y", "X blamed Y for the attack": the accusation's target is Y,
+    "X condemned an attack by Y", "X blamed Y for the attack", "X warned of a Ugandan
+    attack": the accusation's or warning's target is Y,
     so a second event "Y attacked (nobody)" adds no dyad, and would assert what is only
     alleged; as in CAMEO coding, the clause gives one event. Noun events with both sides
     ("welcomed talks between A and B") are kept.
     """
     verb = token.head
-    if token.dep_ == "pobj" and verb.lower_ == "for":
-        verb = verb.head  # "blamed Uganda for the attack"
+    if token.dep_ == "pobj" and verb.lower_ in {"for", *TOPIC_PREPS}:
+        verb = verb.head  # "blamed Uganda for the attack", "warned of a Ugandan attack"
     elif token.dep_ not in OBJECT_DEPS:
         return False
-    if _lookup(verb) is None or verb.pos_ not in ("VERB", "AUX"):
+    if trigger_row(verb) is None or verb.pos_ not in ("VERB", "AUX"):
         return False
     _, verb_targets = verbal_actors(verb, finder)
     # "rejected the Russian ultimatum": the target phrase contains the noun event's performer
