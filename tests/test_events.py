@@ -272,6 +272,34 @@ def test_an_announced_meeting_is_coded_as_intent_to_meet(nlp):
     assert held and {e["cameo"] for e in held} == {"040"}
 
 
+@pytest.mark.parametrize("text, etype, cameo, mode, actor1, actor2", [
+    ("Iran threatened to attack Israel on Monday.", "ASSAULT", "138", "threatened", "Iran",
+     "Israel"),
+    ("Japan promised to send aid to Nepal.", "AID", "033", "intended", "Japan", "Nepal"),
+    ("Iran threatened to expel the ambassador.", "SANCTION", "131", "threatened", "Iran", None),
+])
+def test_a_promised_or_threatened_act_is_one_event_with_its_mode(nlp, text, etype, cameo, mode,
+                                                                  actor1, actor2):
+    # The issue: "threatened to" is a mode, not a different event; CAMEO codes the clause once
+    # (138 "threaten to use military force", 033 "express intent to provide material aid").
+    events = _events(nlp, text)
+    assert [(e["type"], e["cameo"], e["mode"]) for e in events] == [(etype, cameo, mode)]
+    assert events[0]["actor1"] == actor1
+    if actor2:
+        assert events[0]["actor2"] == actor2
+
+
+def test_an_agreement_to_meet_is_the_meeting_announced(nlp):
+    events = _events(nlp, "The rebels agreed to meet government negotiators in Geneva.")
+    assert events and {(e["type"], e["cameo"], e["mode"]) for e in events} == {
+        ("CONSULT", "036", "intended")}
+
+
+def test_a_threat_with_no_act_of_its_own_stays_a_threat(nlp):
+    events = _events(nlp, "Kenya threatened Uganda with sanctions.")
+    assert [(e["type"], e["cameo"]) for e in events] == [("THREATEN", "130")]
+
+
 def test_a_noun_event_without_its_performer_is_not_coded(nlp):
     events = _events(nlp, "Kenya clashed with Uganda over the efforts of Tanzania during "
                           "a brief visit to Rwanda.")

@@ -49,10 +49,27 @@ UNATTRIBUTED_OK = {"ASSAULT", "PROTEST", "COERCE"}
 INTENT_MODES = {"future", "planned", "intended"}
 #: Attachments a noun event's setting climbs through to the event verb it belongs to.
 SCENE_CLIMB_DEPS = {"xcomp", "acl", "advcl", "prep", "pobj", "pcomp"}
-#: CAMEO codes announced events under "express intent" (03x), not under the event itself:
+#: CAMEO codes announced cooperation under "express intent" (03x), not under the event itself:
 #: the codebook's 036 is "offer, promise, agree to, or otherwise indicate willingness or
-#: commitment to meet, visit, or engage in talks". PLOVER keeps the type and records the mode.
+#: commitment to meet, visit, or engage in talks"; 033 the same for material aid, 035 for
+#: yielding, 032 for diplomatic support. PLOVER keeps the type and records the mode.
+#: Only meetings take it from any announcement ("will meet", "plans to visit"); the others
+#: only when a verb of promise introduces them (MODE_ONLY_LEMMAS), as PETRARCH codes "is about
+#: to restore ties" as the restoring (064) itself.
 INTENT_CAMEO = {"CONSULT": "036"}
+PROMISED_CAMEO = {**INTENT_CAMEO, "AID": "033", "CONCEDE": "035", "RETREAT": "035",
+                  "SUPPORT": "032", "COOPERATE": "030", "AGREE": "030"}
+#: CAMEO codes a threatened act under "threaten" (13x): 138 "threaten to use military force",
+#: 137 "with repression", 133 "with political dissent or protest", 131 "non-force" (sanctions,
+#: cut relations); anything else 130. PLOVER keeps the threatened act's type, mode threatened.
+THREAT_CAMEO = {"ASSAULT": "138", "MOBILIZE": "138", "COERCE": "137", "PROTEST": "133",
+                "SANCTION": "131"}
+#: Verbs whose own event is only the mode of the act they introduce: "agreed to meet",
+#: "promised to send aid", "threatened to attack". The act is coded once, with the mode and
+#: the CAMEO intent or threat code above, as CAMEO codes the clause (one event, 036 or 138),
+#: not as an agreement or a threat plus the act.
+MODE_ONLY_TYPES = {"AGREE", "THREATEN"}
+MODE_ONLY_LEMMAS = {"agree", "promise", "pledge", "vow", "threaten", "offer", "undertake"}
 
 
 def _children(token: Token, deps: set[str]) -> list[Token]:
@@ -221,6 +238,7 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
             sentence_of[token.i] = (index, sent)
     context = article_places(doc, places)
     events = []
+    introduced: set[int] = set()  # "agreed" in "agreed to meet": the act carries it as a mode
     triggers = [(token, row) for token in doc if (row := trigger_row(token)) is not None]
     # "held talks", "signed an agreement": the verb's event already covers its object noun.
     # A passive one ("talks between A and B were held") only when the verb names who held them.
@@ -259,6 +277,9 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
         date, how = _date(token, dates, sentence)
         mode = _mode(token)
         intent_code = INTENT_CAMEO.get(row["type"]) if mode in INTENT_MODES else None
+        if _introduced_by(token, mode) is not None:  # "agreed to meet", "threatened to attack"
+            introduced.add(token.head.i)
+            intent_code = _mode_cameo(row["type"], mode)
         shared = {
             "start": token.idx, "end": token.idx + len(token.text), "trigger": token.text,
             "type": row["type"], "cameo": intent_code or row["cameo"],
@@ -276,7 +297,34 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
                 events.append({**shared, "cameo": intent_code or row["linked"],
                                **_actor_fields("actor1", target),
                                **_actor_fields("actor2", source)})
-    return events
+    return [event for event in events if not _is_introducer(doc, event, introduced)]
+
+
+def _mode_cameo(event_type: str, mode: str) -> str | None:
+    """The CAMEO code of a promised or threatened act, or None to keep the lexicon's code."""
+    if mode in INTENT_MODES:
+        return PROMISED_CAMEO.get(event_type)
+    if mode == "threatened":
+        return THREAT_CAMEO.get(event_type, "130")
+    return None
+
+
+def _introduced_by(token: Token, mode: str) -> Token | None:
+    """The verb whose event is only this act's mode ("agreed" in "agreed to meet"), if any."""
+    head = token.head
+    if (token.dep_ == "xcomp" and mode in INTENT_MODES | {"threatened"}
+            and head.lemma_.lower() in MODE_ONLY_LEMMAS
+            and (row := trigger_row(head)) is not None and row["type"] in MODE_ONLY_TYPES):
+        return head
+    return None
+
+
+def _is_introducer(doc: Doc, event: dict, introduced: set[int]) -> bool:
+    """Whether the event's trigger is a verb whose act was coded with it as the mode."""
+    if not introduced:
+        return False
+    span = doc.char_span(event["start"], event["end"])
+    return span is not None and span[0].i in introduced
 
 
 def _called_off(token: Token) -> bool:
