@@ -3,8 +3,10 @@
 The issue's measure: precision/recall/F1 of (number, killed/injured/kidnapped) pairs.
 
 Gold pairs, per article (deduplicated: one incident is often coded in several templates):
-- every `hum_tgt_counts` entry whose number is an integer (any integer alternative the
-  annotators allowed, "12" or "15", matches); "PLURAL" and "~70" are not numbers and are skipped;
+- every `hum_tgt_counts` entry with a stated number: an integer (any alternative the
+  annotators allowed, "12" or "15", matches) or an open or closed range of MUC's notation
+  ("2 -" is how the keys write "at least two"; "- 12", "5 - 10"), whose stated numbers match;
+  "PLURAL" and "~70" state no number and are skipped;
 - its category from the effects: DEATH → killed, INJURY → injured (a group with both accepts
   either); a target of a KIDNAPPING incident → kidnapped. "NO DEATH", "NO INJURY",
   "REGAINED FREEDOM", … and no effect at all say nothing was done to the group: no pair, so a
@@ -12,7 +14,12 @@ Gold pairs, per article (deduplicated: one incident is often coded in several te
 - optional: counts of 1 (a single victim, "a policeman", "Msgr Romero", is named or described,
   rarely counted in the text) and counts in templates the annotators marked optional. A
   predicted pair matching an optional gold pair is a true positive; an unmatched optional pair
-  is no false negative (MUC's own rule for optional slots).
+  is no false negative (MUC's own rule for optional slots);
+- optional too: the template's "HUM TGT: TOTAL NUMBER" (slot 24 of MUC-4's template), which
+  the keys fill with the stated total of the incident's target groups ("nine people were
+  killed, among them two named judges": groups 7 and two 1s, total 9), with the category its
+  groups share. A count of that total is a correct reading of the text, not a false positive;
+  its groups stay the required pairs.
 
 Predicted pairs, per article (deduplicated): headcounts whose category is killed, injured or
 kidnapped and whose number is stated (vague "dozens" is not, just as gold's "PLURAL"), except
@@ -27,13 +34,17 @@ and the soldiers and guerrillas it killed are in no template. Police (`security_
 counted: the annotators templated attacks on police posts and patrols ("nine policemen"), and
 the definition brings military targets back in when the same incident also hits civilians or
 infrastructure, which a per-count filter cannot see (such counts are lost, a known cost).
-Articles without templates are irrelevant to terrorism: every victim count predicted there
-is a false positive. Two diagnostic lines follow: the same pairs with every victim type (the
-figure before the filter), and every predicted count by its number alone (all categories).
+Also left out: the toll of a natural disaster, a disease or an accident (`cause`,
+`transforms.headcount_cause`): MUC-4 templates terrorist acts only, so a hurricane's dead
+are in no template, whatever their number. Articles without templates are irrelevant to
+terrorism: every victim count predicted there is a false positive. Two diagnostic lines
+follow: the same pairs with every victim type (the figure before the filter), and every
+predicted count by its number alone (all categories).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,12 +72,24 @@ class GoldPair:
     optional: bool
 
 
+#: MUC's number notation: "12", an open range "2 -" / "- 12", or a range "5 - 10".
+_MUC_NUMBER = re.compile(r"^(\d+)?\s*(-)?\s*(\d+)?$")
+
+
+def _stated_numbers(text: str) -> set[int]:
+    """Return the numbers a MUC number fill states: "4", "2 -" (at least 2), "5 - 10"."""
+    match = _MUC_NUMBER.match(text.strip())
+    if match is None or not (match.group(1) or match.group(3)) \
+            or (match.group(1) and match.group(3) and not match.group(2)):
+        return set()
+    return {int(g) for g in (match.group(1), match.group(3)) if g}
+
+
 def _integers(count: dict) -> frozenset[int]:
     numbers = {count.get("number_int")}
-    for alternative in count.get("number_alternatives") or []:
-        text = str(alternative).strip()
-        if text.isdigit():
-            numbers.add(int(text))
+    for alternative in [count.get("number"), *(count.get("number_alternatives") or [])]:
+        if alternative is not None:
+            numbers |= _stated_numbers(str(alternative))
     return frozenset(n for n in numbers if isinstance(n, int) and not isinstance(n, bool) and n > 0)
 
 
@@ -79,21 +102,33 @@ def _categories(effects: Sequence[str], incident_type: str | None) -> frozenset[
     return frozenset(categories)
 
 
+def _total_pair(template: dict) -> tuple[frozenset[int], frozenset[str]] | None:
+    """Return the template's stated total of targets (slot 24) with its groups' shared category."""
+    total = template.get("hum_tgt_total_number")
+    numbers = frozenset(_stated_numbers(str(total))) if total is not None else frozenset()
+    groups = [_categories(count.get("effects") or [], template.get("incident_type"))
+              for count in template.get("hum_tgt_counts") or []]
+    if not numbers or not groups:
+        return None
+    shared = frozenset.intersection(*groups)
+    return (numbers, shared) if shared else None
+
+
 def gold_headcounts(record: dict) -> list[GoldPair]:
     """Return the article's distinct gold victim pairs (see the module docstring)."""
     seen: dict[tuple[frozenset[int], frozenset[str]], bool] = {}
     for template in record.get("templates") or []:
         for count in template.get("hum_tgt_counts") or []:
-            if not isinstance(count.get("number_int"), int):
-                continue
             numbers = _integers(count)
             categories = _categories(count.get("effects") or [], template.get("incident_type"))
             if not numbers or not categories:
                 continue
             optional = bool(template.get("optional") or count.get("optional")) \
-                or count["number_int"] == 1
+                or count.get("number_int") == 1 or numbers == {1}
             key = (numbers, categories)
             seen[key] = seen.get(key, True) and optional  # required once → required
+        if (total := _total_pair(template)) is not None:
+            seen[total] = seen.get(total, True)  # a total alone is optional
     return [GoldPair(numbers, categories, optional)
             for (numbers, categories), optional in seen.items()]
 
@@ -107,15 +142,15 @@ def predicted_pairs(headcounts: Sequence[dict],
                     ) -> list[tuple[frozenset[int], str]]:
     """Return the distinct (numbers, category) victim pairs of an article's headcounts.
 
-    Counts whose `victim_type` is in `excluded_victim_types` are left out (pass an empty set
-    for every victim type).
+    Tallies, disaster and accident tolls, and counts whose `victim_type` is in
+    `excluded_victim_types` are left out (pass an empty set for every victim type).
     """
     pairs: dict[tuple[frozenset[int], str], None] = {}
     for headcount in headcounts:
         category = headcount.get("category")
         numbers = _numbers(headcount)
         if category in VICTIM_CATEGORIES and numbers and headcount.get("qualifier") != "vague" \
-                and not headcount.get("is_tally") \
+                and not headcount.get("is_tally") and headcount.get("cause") is None \
                 and headcount.get("victim_type") not in excluded_victim_types:
             pairs.setdefault((numbers, category), None)
     return list(pairs)

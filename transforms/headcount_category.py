@@ -5,6 +5,10 @@
 "claimed the lives of 18": the governing verb or noun gives the category (lexicon rows in
 `patterns/headcount_lexicon.jsonl`). Only people are victims, and the active subject of a verb
 with an object did it ("four gunmen kidnapped the mayor"): it is not what happened to them.
+A fate verb that did not happen gives no category: negated ("did not kill the 3 guards"),
+hypothetical or future ("could have killed 100 people", "will kill the hostages"), or an
+intention ("threatened to kill 20 hostages", "tried to kidnap three engineers"); the counted
+noun's own category stands ("20 hostages" are kidnapped).
 The functions take the amount (`transforms.headcounts.Amount`: `start`, `end`, `core`).
 """
 
@@ -20,7 +24,7 @@ if TYPE_CHECKING:
     from transforms.headcounts import Amount
 
 __all__ = ["FATE_CATEGORIES", "event_category", "fate_word_after", "governor", "is_people",
-           "toll_category"]
+           "is_unrealised", "toll_category"]
 
 #: Categories saying what happened to people; a noun of one governs its "of" ("bodies of 4").
 FATE_CATEGORIES = {"killed", "injured", "kidnapped", "arrested", "displaced", "missing"}
@@ -31,6 +35,8 @@ _LIFE_TAKING_VERBS = {"claim", "take", "cost"}
 _LIFE_LOSING_VERBS = {"lose", "give"}
 #: "the death toll rose to 45", "a death toll of 45": the toll's modifier says what it counts.
 _TOLL_NOUNS = {"toll", "tally", "count"}
+#: Verbs that deal a harm to someone ("caused injuries to 6 soldiers").
+_HARM_VERBS = {"cause", "inflict"}
 #: Nouns that only wrap the count ("a total of 227 people"): their governor governs it.
 _TOTAL_NOUNS = {"total", "tally", "sum"}
 
@@ -70,7 +76,7 @@ def event_category(anchor: Token, lex: Lexicon, amount: Amount, depth: int = 0) 
     node, head = governor(anchor, amount)
     if node.i != anchor.i and (category := _modifier_category(node, lex)) is not None:
         return category  # "those injured, an officer and two noncommissioned officers"
-    if node.dep_ == "pobj" and head.lower_ in ("of", "among") and head.head.i != head.i:
+    if node.dep_ == "pobj" and head.lower_ in ("of", "among", "to") and head.head.i != head.i:
         node, head = governor(head.head, amount) if head.head.i in range(
             amount.start, amount.end) else (head, head.head)
     if head.i == node.i:
@@ -89,9 +95,16 @@ def event_category(anchor: Token, lex: Lexicon, amount: Amount, depth: int = 0) 
         return "killed"  # "claimed the lives of 18 people"
     if node.lower_ == "of" and lex.noun_category.get(head.lemma_.lower()) in FATE_CATEGORIES:
         return lex.noun_category[head.lemma_.lower()]  # "the bodies of 4 men"
+    if node.lower_ == "to":  # "injuries to 6", "caused injuries to 6" ("the bodies to 3": no)
+        harms = [head] + [c for c in head.children if c.dep_ == "dobj"] \
+            if head.pos_ == "VERB" and head.lemma_.lower() in _HARM_VERBS else [head]
+        if any(lex.noun_category.get(h.lemma_.lower()) == "injured" for h in harms):
+            return "injured"
     if head.lemma_.lower() in lex.verb_category:
         if node.dep_ == "nsubj" and _is_agent_clause(head, lex):
             return None  # "four gunmen kidnapped the mayor": the subject is the agent
+        if is_unrealised(head, lex):
+            return None  # "threatened to kill 20 hostages": nobody was killed
         return lex.verb_category[head.lemma_.lower()]
     for sibling in head.children:
         if sibling.dep_ in ("acomp", "oprd", "xcomp", "ccomp", "attr") and sibling.i != node.i \
@@ -135,6 +148,20 @@ def fate_word_after(amount: Amount, lex: Lexicon) -> str | None:
         if category in FATE_CATEGORIES and word.pos_ in ("ADJ", "VERB", "NOUN"):
             return category
     return None
+
+
+def is_unrealised(verb: Token, lex: Lexicon) -> bool:
+    """Whether the verb's event did not happen: negated, under a modal, or an intention."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    if any(c.dep_ in ("aux", "auxpass") and c.tag_ == "MD"
+           and (c.lower_ in lex.unrealised_modals or c.lemma_.lower() in lex.unrealised_modals)
+           for c in verb.children):
+        return True
+    node = verb
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head  # "threatened to kidnap and kill them"
+    return node.dep_ == "xcomp" and node.head.lemma_.lower() in lex.intent_verbs
 
 
 def _is_agent_clause(verb: Token, lex: Lexicon) -> bool:

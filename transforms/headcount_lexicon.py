@@ -49,6 +49,10 @@ class Lexicon:
     noun_group: dict[str, str]
     #: verbs whose active subject is the counted group ("12 died"), not the agent.
     subject_verbs: frozenset[str]
+    #: modals that leave a fate unrealised ("could have killed 100", "will kill the hostages").
+    unrealised_modals: frozenset[str] = frozenset()
+    #: verbs whose complement has not happened ("threatened to kill 20 hostages").
+    intent_verbs: frozenset[str] = frozenset()
 
     def is_person(self, lemma: str) -> bool:
         """Return whether the lemma is a noun for people ("villager", "troops")."""
@@ -88,6 +92,7 @@ def lexicon() -> Lexicon:
     measures: set[str] = set()
     groups: dict[str, str] = {}
     subject_verbs: set[str] = set()
+    unrealised: dict[str, set[str]] = {"unrealised_modal": set(), "intent_verb": set()}
     for row in _rows("headcount_lexicon.jsonl"):
         kind = row.get("kind")
         if kind in ("noun", "verb") and row.get("category") not in CATEGORIES:
@@ -105,6 +110,8 @@ def lexicon() -> Lexicon:
             measures.update(row["lemmas"])
         elif kind == "subject_verb":
             subject_verbs.update(row["lemmas"])
+        elif kind in unrealised:
+            unrealised[kind].update(row["lemmas"])
         else:
             raise LexiconError(f"headcount_lexicon.jsonl: unknown kind {kind!r} in {row['id']}")
     vague = {}
@@ -112,4 +119,5 @@ def lexicon() -> Lexicon:
         words = tuple(row["words"].split())
         vague[words] = VagueAmount(row["id"], words, row.get("low"), row.get("high"))
     return Lexicon(qualifiers, vague, nouns, verbs, frozenset(measures), groups,
-                   frozenset(subject_verbs))
+                   frozenset(subject_verbs), frozenset(unrealised["unrealised_modal"]),
+                   frozenset(unrealised["intent_verb"]))

@@ -7,7 +7,9 @@ people twice, so every headcount says whether it is a tally (`is_tally`).
 
 A count is a tally when its own words say so ("a total of", "in all") or the verb governing it
 is bounded by a period rather than a moment: "since ...", "so far", "to date", "this year",
-"in November" (a month or year with no day), "over/during/in the past/last N months|years".
+"in November" (a month or year with no day), "over/during/in the past/last N months|years";
+or when a clause above it has a period for subject: "March was the deadliest month of the
+year, as the fighting caused the death of 250 people".
 """
 
 from __future__ import annotations
@@ -79,6 +81,22 @@ def _period_child(verb: Token) -> bool:
     return False
 
 
+def _period_subject(verb: Token) -> bool:
+    """"March was the deadliest month", "1990 saw ...": the clause's subject is a period."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") and _is_period(c) for c in verb.children)
+
+
+def _clause_verbs(verb: Token):
+    """Yield the verb and the verbs of the clauses above it, up to the sentence root."""
+    node = verb
+    while True:
+        if node.pos_ in ("VERB", "AUX"):
+            yield node
+        if node.head.i == node.i:
+            return
+        node = node.head
+
+
 def is_tally(start: Token, anchor: Token) -> bool:
     """Whether the count starting at `start`, counting `anchor`, sums a period's incidents."""
     doc = start.doc
@@ -87,4 +105,6 @@ def is_tally(start: Token, anchor: Token) -> bool:
         if start.i >= size and tuple(t.lower_ for t in doc[start.i - size:start.i]) == words:
             return True
     verb = _governing_verb(anchor)
-    return verb is not None and _period_child(verb)
+    if verb is None:
+        return False
+    return _period_child(verb) or any(_period_subject(v) for v in _clause_verbs(verb))

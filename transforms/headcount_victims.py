@@ -27,8 +27,10 @@ The side comes, in this order, from:
 6. the group the count belongs to (the headcount's `actor`, "up to 6,500 members" of ISKP);
 7. a weak noun's default ("officers" are police in most news).
 Amounts with no noun ("12 killed, 15 injured") take their side from the sufferer, else with the
-noun they borrow (`transforms.headcounts`). Word lists are data:
-`patterns/headcount_victim_types.jsonl`.
+noun they borrow (`transforms.headcounts`). A count that still names no side but repeats an
+earlier count of the article (same number, same fate) is that count told again and takes its
+side (`restated_side`): "Three soldiers died when their truck was ambushed" then "three of
+them were killed instantly". Word lists are data: `patterns/headcount_victim_types.jsonl`.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ from transforms.headcount_category import is_people
 from transforms.headcount_lexicon import LexiconError, lexicon
 from transforms.pattern_files import pattern_rows
 
-__all__ = ["VICTIM_TYPES", "VictimLexicon", "side_of_group", "sufferer_side", "victim_lexicon",
-           "victim_type"]
+__all__ = ["VICTIM_TYPES", "VictimLexicon", "restated_side", "side_of_group", "sufferer_side",
+           "victim_lexicon", "victim_type"]
 
 #: The fixed `victim_type` vocabulary (None: the text names no side).
 VICTIM_TYPES = ("civilians", "security_forces", "military", "armed_group")
@@ -228,3 +230,19 @@ def victim_type(noun: Token, actor: str | None, sentence: int,
     if listed and (side := side_of_group(actor)) is not None:
         return side
     return _noun_side(noun, vlex)
+
+
+def restated_side(record: dict, previous: Sequence[dict]) -> str | None:
+    """Return the side of the earlier count `record` restates (same bounds and fate), else None.
+
+    Only a stated number restates a count: "dozens" twice may be two different groups.
+    """
+    if record.get("qualifier") == "vague":
+        return None
+    bounds = (record.get("low"), record.get("high"))
+    for earlier in reversed(previous):
+        if earlier.get("victim_type") and earlier.get("category") == record.get("category") \
+                and (earlier.get("low"), earlier.get("high")) == bounds \
+                and earlier.get("qualifier") != "vague":
+            return earlier["victim_type"]
+    return None

@@ -9,7 +9,9 @@ ages, times, ordinals, measures and numbering ("No 12", "page 3") are not headco
 Word lists and vague bounds are data: `patterns/headcount_*.jsonl`. The category comes from
 `transforms.headcount_category`, the review flag from `transforms.headcount_review`, the tally
 flag from `transforms.headcount_tally`, the side the counted people are on (`victim_type`:
-civilians, security forces, military, armed group) from `transforms.headcount_victims`.
+civilians, security forces, military, armed group) from `transforms.headcount_victims`, and
+whether victims fell to a natural disaster or an accident (`cause`) from
+`transforms.headcount_cause`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from transforms.doc_text import doc_text
+from transforms.headcount_cause import sentence_causes, toll_cause
 from transforms.headcount_category import (
     FATE_CATEGORIES,
     event_category,
@@ -32,7 +35,7 @@ from transforms.headcount_category import (
 from transforms.headcount_lexicon import CATEGORIES, VICTIM_CATEGORIES, Lexicon, lexicon
 from transforms.headcount_review import needs_review, review_thresholds
 from transforms.headcount_tally import is_tally
-from transforms.headcount_victims import sufferer_side, victim_type
+from transforms.headcount_victims import restated_side, sufferer_side, victim_type
 from transforms.numbers import SCALES, UNITS, NumberParseError, parse_number
 
 __all__ = ["extract_headcounts"]
@@ -267,6 +270,7 @@ def extract_headcounts(doc: Doc) -> list[dict]:
     lex = lexicon()
     thresholds = review_thresholds()
     starts = [sent.start_char for sent in doc.sents]
+    causes: list[str | None] | None = None  # per sentence, read once a victim count needs it
     records: list[dict] = []
     i = 0
     while i < len(doc):
@@ -279,6 +283,12 @@ def extract_headcounts(doc: Doc) -> list[dict]:
             continue
         record = _record(doc, amount, lex, records, starts)
         if record is not None:
+            if record["victim_type"] is None and record["category"] in FATE_CATEGORIES:
+                record["victim_type"] = restated_side(record, records)
+            record["cause"] = None
+            if record["category"] in FATE_CATEGORIES:
+                causes = sentence_causes(doc) if causes is None else causes
+                record["cause"] = toll_cause(causes, record["sentence"])
             record["needs_review"] = needs_review(record, thresholds)
             records.append(record)
         i = max(amount.end, i + 1)
