@@ -266,8 +266,8 @@ def _victims_section(victims: pd.DataFrame | None) -> str:
                                ("headcounts", "headcounts"), ("people (low)", "people_low"),
                                ("people (high)", "people_high")])
             + '<p class="note">The side is what the text says of the counted people '
-              "(victim_type; unknown when it says nothing); tallies of a period are left out."
-              "</p>")
+              "(victim_type; unknown when it says nothing); tallies of a period and tolls of a "
+              "disaster, disease or accident (cause) are left out.</p>")
 
 
 def _review_section(flagged: pd.DataFrame | None) -> str:

@@ -41,6 +41,8 @@ HEADCOUNT_CATEGORIES = (
 )  # fmt: skip
 #: The fixed vocabulary of transforms.headcount_victims.VICTIM_TYPES (null: the text names no side).
 HEADCOUNT_VICTIM_TYPES = ("civilians", "security_forces", "military", "armed_group")
+#: The fixed vocabulary of transforms.headcount_cause.CAUSES (null: violence, or not said).
+HEADCOUNT_CAUSES = ("natural_disaster", "disease", "accident")
 PUBLISHED_SOURCES = ("input", "missing", "dateline")
 COUNTRY_ISO3 = tuple(sorted(country.alpha_3 for country in pycountry.countries))
 
@@ -73,7 +75,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "stg_headcounts": (
         "headcount_id", *_SPAN, "headcount_text", "low", "high", "qualifier", "category", "unit",
-        "actor", "needs_review", "is_tally", "victim_type", "event_id", "event_date",
+        "actor", "needs_review", "is_tally", "victim_type", "cause", "event_id", "event_date",
         "place_name", "country_iso3",
         *_SPAN_TAIL,
     ),
@@ -504,6 +506,16 @@ def headcounts_suite(check_parent: bool = True) -> gx.ExpectationSuite:
                 meta=_meta(
                     "Civilian-vs-combatant tolls sum by victim_type; an unknown side (null is"
                     " allowed: the text names none) would fall out of every total.",
+                    WARNING,
+                ),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="cause",
+                value_set=list(HEADCOUNT_CAUSES),
+                meta=_meta(
+                    "Violence tolls leave out disaster, disease and accident tolls by cause; an"
+                    " unknown cause (null is allowed: violence, or not said) would be counted"
+                    " as violence.",
                     WARNING,
                 ),
             ),

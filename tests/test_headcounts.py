@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from expectations.suites import HEADCOUNT_CATEGORIES, HEADCOUNT_VICTIM_TYPES
+from expectations.suites import HEADCOUNT_CATEGORIES, HEADCOUNT_CAUSES, HEADCOUNT_VICTIM_TYPES
+from transforms.headcount_cause import CAUSES
 from transforms.headcount_events import link_headcount_events
 from transforms.headcount_lexicon import CATEGORIES, lexicon
 from transforms.headcount_review import (
@@ -283,6 +284,7 @@ def test_unrealised_fates_give_no_category(nlp, sentence, span, category):
 def test_victim_types_are_one_vocabulary_and_cover_the_civilian_nouns():
     """Code, the quality gate and the pattern file share the sides; civilian nouns stay civilian."""
     assert VICTIM_TYPES == HEADCOUNT_VICTIM_TYPES
+    assert CAUSES == HEADCOUNT_CAUSES  # the quality gate's set is the extractor's
     vlex = victim_lexicon()
     assert set(vlex.nouns.values()) | set(vlex.modifiers.values()) <= set(VICTIM_TYPES)
     civilian_nouns = {noun for noun, group in lexicon().noun_group.items() if group == "civilians"}

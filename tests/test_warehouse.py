@@ -138,6 +138,20 @@ def test_views_read_published_rows(con, batch):
     assert "Lina Haddad" in people
 
 
+def test_headcounts_keep_their_side_and_cause(con, nlp):
+    """A disaster toll is stored as one (cause), so violence tolls can leave it out in SQL."""
+    articles = [article_from_record({"id": "h", "published": "2024-04-02", "text": (
+        "The earthquake killed 40 villagers in the north. "
+        "On Monday gunmen killed 7 soldiers at a checkpoint.")})]
+    records = extract_batch(articles, nlp)
+    warehouse.publish_batch(con, "run-h", 0, warehouse.stage_frames(articles, records, "run-h"),
+                            _no_failures(), [], "test")
+    rows = con.execute("select low, category, victim_type, cause from headcounts "
+                       "order by start_char").fetchall()
+    assert rows == [(40, "killed", "civilians", "natural_disaster"),
+                    (7, "killed", "military", None)]
+
+
 def test_reading_an_older_warehouse_migrates_it_first(tmp_path):
     import duckdb
 

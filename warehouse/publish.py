@@ -59,7 +59,7 @@ PUBLISH_SQL = {
                ? as extractor_version, run_id,
                -- in fct_headcounts' column order (added by a migration)
                needs_review, is_tally, event_id, event_date, place_name, country_iso3,
-               victim_type
+               victim_type, cause
         from stg_headcounts
     """,
     "fct_events": """

@@ -246,7 +246,8 @@ def victims_by_side(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     The side is the headcount's `victim_type` (civilians, security forces, military, armed
     group; "unknown" when the text names none), what ACLED's civilian targeting and analysts'
     "how many civilians, how many soldiers" ask. Tallies ("630 killed in November") are left
-    out: they sum other reports. Sums are scale, not a toll, as in `headcounts_by_category`.
+    out: they sum other reports; so are tolls of a natural disaster, a disease or an accident
+    (`cause`): nobody's side did it. Sums are scale, not a toll, as in `headcounts_by_category`.
     """
     return con.execute("""
         with victims as (
@@ -255,6 +256,7 @@ def victims_by_side(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             where category in ('killed', 'injured', 'kidnapped', 'arrested', 'missing',
                                'displaced')
               and not is_tally
+              and cause is null
         ),
         final as (
             select

@@ -361,6 +361,11 @@ MIGRATIONS: list[str] = [
     -- armed_group; null when the text does not say), for civilian-vs-combatant tolls
     alter table fct_headcounts add column victim_type varchar;
     """,
+    """
+    -- headcounts: the toll of a natural disaster, a disease or an accident (null: an act of
+    -- violence, or the text does not say), so violence tolls can leave the others out
+    alter table fct_headcounts add column cause varchar;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -181,7 +181,7 @@ VIEW_SQL = {
                raw_articles.title as article_title, fct_headcounts.article_id,
                fct_headcounts.sentence_index, fct_headcounts.start_char, fct_headcounts.end_char,
                fct_headcounts.needs_review, fct_headcounts.is_tally,
-               fct_headcounts.victim_type, fct_headcounts.event_id,
+               fct_headcounts.victim_type, fct_headcounts.cause, fct_headcounts.event_id,
                fct_headcounts.event_date, fct_headcounts.place_name,
                fct_headcounts.country_iso3
         from fct_headcounts
