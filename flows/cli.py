@@ -59,6 +59,14 @@ def run(
     if not paths and config is None:
         console.print("[red]error:[/red] give files or folders to load, or --config newsdesk.toml")
         raise typer.Exit(EXIT_INPUT_ERROR)
+    from flows.early_api import start_early_api, using_api
+
+    # No Prefect API configured: boot a temporary one now, while the run loads what it needs.
+    early_api = start_early_api()
+    if early_api is not None:
+        console.print(f"[dim]no PREFECT_API_URL: a temporary Prefect API for this run at "
+                      f"{early_api.api_url} (a running server or `newsdesk serve` is faster; "
+                      f"docs/operations.md)[/dim]")
     from flows.runners import RunnerConfigError, check_runner
 
     try:
@@ -82,21 +90,28 @@ def run(
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from flows.ingest import run_ingest, set_progress
+    from flows.ingest import preload_in_background, run_ingest, set_progress
 
+    preload_in_background(runner)
     with Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),
                   console=console, transient=True) as progress:
         bar = progress.add_task("articles", total=None)
         set_progress(lambda done, total: progress.update(bar, completed=done, total=total))
         try:
-            summary = run_ingest(paths or [], db_path=db, report_dir=report_dir,
-                                 batch_size=batch_size, config_path=config, runner=runner,
-                                 workers=workers, dask_address=dask_address)
+            with using_api(early_api):
+                summary = run_ingest(paths or [], db_path=db, report_dir=report_dir,
+                                     batch_size=batch_size, config_path=config, runner=runner,
+                                     workers=workers, dask_address=dask_address)
         except warehouse.WarehouseLockedError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(EXIT_LOCKED) from exc
+        except RuntimeError as exc:
+            if early_api is None or "temporary Prefect API" not in str(exc):
+                raise
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from exc
         finally:
-            set_progress(None)
+            set_progress(None)  # the early API stops at exit, once Prefect has sent its logs
     _print_outcome(summary.to_dict(), as_json)
 
 

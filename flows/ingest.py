@@ -43,8 +43,8 @@ from transforms.articles import ReadResult
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.nlp import load_nlp, model_name
 
-__all__ = ["DEFAULT_BATCH_SIZE", "RunSummary", "ingest_articles", "run_ingest", "set_progress",
-           "split_for_extraction"]
+__all__ = ["DEFAULT_BATCH_SIZE", "RunSummary", "ingest_articles", "preload_in_background",
+           "run_ingest", "set_progress", "split_for_extraction"]
 
 #: Articles per batch: validated and published together, in one transaction.
 DEFAULT_BATCH_SIZE = 1024
@@ -338,17 +338,24 @@ def _extracted_batches(new: list, batch_size: int, execution: dict):
                 records = []
 
 
-def _preload_in_background(in_process_extraction: bool) -> None:
+_preload_started = threading.Event()
+
+
+def preload_in_background(runner: str = "local") -> None:
     """Load the model, then Great Expectations and its context, while Prefect starts the run.
 
     A cold one-off run otherwise pays these one after the other: the Prefect API (a temporary
     server takes 13-20 s here; a running one still costs a few calls per task), the model load
     (~2 s, needed first: extraction waits for it) and GX's import plus context (~6 s, needed
     only at validation) overlap where either side waits on I/O. Later uses simply find the
-    pipeline cached and the module imported.
+    pipeline cached and the module imported. The CLI calls it before it waits for its
+    temporary API (`flows.early_api`); `run_ingest` calls it again, which then does nothing.
+    Forked workers inherit the flow process's pipeline: a local run loads it here either way.
     """
-    if "great_expectations" in sys.modules:
+    in_process_extraction = runner == "local"
+    if "great_expectations" in sys.modules or _preload_started.is_set():
         return
+    _preload_started.set()
 
     def preload() -> None:
         if in_process_extraction:
@@ -366,8 +373,7 @@ def run_ingest(paths: list[str | Path], db_path: str | Path = warehouse.DEFAULT_
                config_path: str | Path | None = None, runner: str = "local",
                workers: int | None = None, dask_address: str | None = None) -> RunSummary:
     """Run the ingest flow and return its summary (the function the CLI and benches call)."""
-    # Forked workers inherit the flow process's pipeline: a local run loads it here either way.
-    _preload_in_background(in_process_extraction=runner == "local")
+    preload_in_background(runner)
     result = ingest_articles(paths=[str(p) for p in paths], db_path=str(db_path),
                              report_dir=str(report_dir), batch_size=batch_size,
                              config_path=str(config_path) if config_path else None,
