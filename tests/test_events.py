@@ -289,6 +289,14 @@ def test_a_promised_or_threatened_act_is_one_event_with_its_mode(nlp, text, etyp
         assert events[0]["actor2"] == actor2
 
 
+def test_who_strikes_says_which_strike(nlp):
+    labour = _events(nlp, "Dock workers threatened on Friday to strike for 48 hours.")
+    attack = _events(nlp, "Rebels struck an army base near Goma.")
+    assert [(e["type"], e["cameo"], e["mode"]) for e in labour] == [
+        ("PROTEST", "133", "threatened")]  # CAMEO 133: threaten political dissent, protest
+    assert [e["type"] for e in attack] == ["ASSAULT"]
+
+
 def test_an_agreement_to_meet_is_the_meeting_announced(nlp):
     events = _events(nlp, "The rebels agreed to meet government negotiators in Geneva.")
     assert events and {(e["type"], e["cameo"], e["mode"]) for e in events} == {

@@ -21,12 +21,13 @@ OBJECT_DEPS = {"dobj", "obj", "attr"}
 
 @lru_cache(maxsize=1)
 def load_triggers() -> dict[tuple[str, str], list[dict]]:
-    """Return lexicon rows keyed by (lemma, pos); rows with an object constraint come first."""
+    """Return lexicon rows keyed by (lemma, pos); rows with an object, then a subject
+    constraint come first, so the unconstrained row of a lemma is its fallback."""
     table: dict[tuple[str, str], list[dict]] = {}
     for row in pattern_rows("event_triggers.jsonl"):
         table.setdefault((row["lemma"], row["pos"]), []).append(row)
     for rows in table.values():
-        rows.sort(key=lambda row: row["object"] is None)
+        rows.sort(key=lambda row: (row["object"] is None, not row.get("subject")))
     return table
 
 
@@ -36,8 +37,9 @@ def trigger_row(token: Token) -> dict | None:
     A row may name the objects it needs (`object`, or `object_entity` labels: "released
     prisoners", "released John Smith", not "released a report"), objects that rule it out
     (`not_object`: "meet demand"), a preposition it needs (`prep`: "called for talks", not
-    "called him a liar"), or no object at all (`intransitive`: "protesters demonstrated",
-    not "demonstrated the software").
+    "called him a liar"), no object at all (`intransitive`: "protesters demonstrated",
+    not "demonstrated the software"), or the subject it needs (`subject`: "dock workers
+    threatened to strike" is a labour strike, "jets struck overnight" an air strike).
     """
     pos = "VERB" if token.pos_ in ("VERB", "AUX") else "NOUN" if token.pos_ == "NOUN" else None
     if pos is None:
@@ -57,10 +59,27 @@ def trigger_row(token: Token) -> dict | None:
             continue
         if row.get("intransitive") and undergoers:
             continue
+        if row.get("subject") and not _subject_lemmas(token) & set(row["subject"]):
+            continue
         if row["object"] is None or objects & set(row["object"]) or labels & set(
                 row.get("object_entity") or ()):
             return row
     return None
+
+
+def _subject_lemmas(token: Token) -> set[str]:
+    """The lemmas of the verb's subject, or of the verb it complements or is coordinated with
+    ("workers threatened to strike", "workers walked out and struck")."""
+    node = token
+    for _ in range(3):
+        subjects = [child for child in node.children if child.dep_ == "nsubj"]
+        if subjects:
+            return {form for subject in subjects
+                    for form in (subject.lemma_.lower(), subject.lower_)}
+        if node.dep_ not in ("xcomp", "conj") or node.head.i == node.i:
+            break
+        node = node.head
+    return set()
 
 
 def _undergoers(token: Token) -> list[Token]:
