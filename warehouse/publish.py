@@ -151,7 +151,6 @@ def insert_quarantine(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int
     if rows.empty:
         return 0
     con.register("quarantine_batch", rows)
-    before = con.execute("select count(*) from quarantine_rows").fetchall()[0][0]
     # A released row that fails again after re-submission goes back into quarantine.
     run_sql(con, """
         update quarantine_rows
@@ -162,14 +161,14 @@ def insert_quarantine(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int
         where quarantine_rows.quarantine_id = quarantine_batch.quarantine_id
           and quarantine_rows.released_at is not null
     """)
-    run_sql(con, """
+    inserted = con.execute("""
         insert into quarantine_rows by name
         select quarantine_batch.*, now() as quarantined_at
         from quarantine_batch
         where quarantine_id not in (select quarantine_id from quarantine_rows)
-    """)
+    """).fetchall()[0][0]  # an insert answers with the rows it wrote
     con.unregister("quarantine_batch")
-    return con.execute("select count(*) from quarantine_rows").fetchall()[0][0] - before
+    return inserted
 
 
 def publish_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch_index: int,
@@ -181,30 +180,23 @@ def publish_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch_index: int,
     rejected_articles = set(errors.loc[errors["table_name"] == "stg_articles", "row_id"])
     run_sql(con, "begin transaction")
     try:
-        for table in STAGED_TABLES:
-            con.register(f"{table}_frame", frames[table])
-            run_sql(con, f"create or replace table {table} as select * from {table}_frame")
-            con.unregister(f"{table}_frame")
         con.register("publish_errors", errors)
         con.register("publish_warned", warned[["row_id"]])
-        # An article that fails takes its facts with it; a fact that fails goes alone.
         run_sql(con, """
             create or replace temp table publish_rejected as
             select row_id from publish_errors
         """)
-        for table in STAGED_TABLES[1:]:
-            run_sql(con, f"""
-                delete from {table}
-                where {KEYS[table]} in (select row_id from publish_rejected)
-                   or article_id in (select row_id from publish_errors
-                                     where table_name = 'stg_articles')
-            """)
+        for table in STAGED_TABLES:
+            con.register(f"{table}_frame", frames[table])
+            run_sql(con, f"create or replace table {table} as select * from {table}_frame"
+                         f"{_passing_only(table, errors)}")
+            con.unregister(f"{table}_frame")
         resubmitted = _mark_resubmitted(con, run_id)
         published = {}
         for stg_table, fact_table in FACT_OF.items():
-            before = con.execute(f"select count(*) from {fact_table}").fetchall()[0][0]
-            run_sql(con, PUBLISH_SQL[fact_table], [extractor_version])
-            published[fact_table] = con.execute(f"select count(*) from {fact_table}").fetchall()[0][0] - before
+            # an insert answers with the rows it wrote (ignored ids not counted)
+            published[fact_table] = con.execute(
+                PUBLISH_SQL[fact_table], [extractor_version]).fetchall()[0][0]
         quarantined = insert_quarantine(con, _quarantine_frame(frames, errors, run_id))
         _insert_dq_results(con, run_id, batch_index, dq_results)
         refresh_dims(con, frames["stg_articles"]["article_id"].tolist())  # only what it changes
@@ -218,12 +210,34 @@ def publish_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch_index: int,
     return PublishCounts(published, quarantined, len(rejected_articles), resubmitted)
 
 
+def _passing_only(table: str, errors: pd.DataFrame) -> str:
+    """The filter keeping a staged table's rows that may publish ("" when all may).
+
+    An article that fails takes its facts with it; a fact that fails goes alone. Staging
+    only those rows equals staging all and deleting the others (the rows a delete with this
+    condition removes are exactly those for which it is true), in one statement, not two.
+    """
+    if table == STAGED_TABLES[0] or errors.empty:
+        return ""
+    return f"""
+        where ({KEYS[table]} in (select row_id from publish_rejected)
+               or article_id in (select row_id from publish_errors
+                                 where table_name = 'stg_articles')) is not true
+    """
+
+
 def _mark_resubmitted(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     """Record that this run re-submitted released rows' articles; return how many articles.
 
     Such an article is already in raw_articles: only its rows that failed before (and pass
     now) are new, because fact ids are deterministic and inserts ignore existing ids.
     """
+    pending = con.execute("""
+        select count(*) from quarantine_rows
+        where stage = 'validation' and released_at is not null and resubmitted_run_id is null
+    """).fetchall()[0][0]
+    if not pending:  # nothing released awaits a re-run (the usual case): nothing to mark
+        return 0
     count = con.execute("""
         select count(distinct article_id) from quarantine_rows
         where stage = 'validation' and released_at is not null and resubmitted_run_id is null
