@@ -21,7 +21,7 @@ import vl_convert
 
 from expectations import report_charts as charts
 from expectations.suites import build_suites, expectation_label
-from expectations.validate import is_missing
+from expectations.validation_frames import is_missing
 
 __all__ = ["REMOTE_REFERENCE", "render_report", "write_report_page"]
 

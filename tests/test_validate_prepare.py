@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from expectations.validate import ROW_COLUMN, _is_near, _near_flags, _prepare, is_missing
+from expectations.validation_frames import ROW_COLUMN, _is_near, _near_flags, is_missing, prepare
 from tests.test_expectations import TODAY, clean_frames
 
 
@@ -38,7 +38,7 @@ def test_prepared_frame_has_helpers_row_numbers_and_one_block_per_dtype():
     frames = clean_frames(2)
     events = frames["stg_events"].iloc[::-1]  # a staged frame whose index is not 0..n-1
     article_ids = set(frames["stg_articles"]["article_id"])
-    prepared = _prepare("stg_events", events, TODAY, article_ids, None, None)
+    prepared = prepare("stg_events", events, TODAY, article_ids, None, None)
 
     assert list(prepared.index) == [0, 1]
     assert list(prepared[ROW_COLUMN]) == [0, 1]
@@ -50,5 +50,5 @@ def test_prepared_frame_has_helpers_row_numbers_and_one_block_per_dtype():
 
 
 def test_an_empty_frame_gets_its_columns():
-    prepared = _prepare("stg_roles", pd.DataFrame(), TODAY, set(), None, None)
+    prepared = prepare("stg_roles", pd.DataFrame(), TODAY, set(), None, None)
     assert prepared.empty and {"role_id", "article_id", ROW_COLUMN} <= set(prepared.columns)
