@@ -90,29 +90,21 @@ def resolve_workers(runner: str, workers: int | None, chunk_count: int) -> int:
 
 
 #: A short article that exercises every extractor: warming up on it loads their data.
-WARM_UP_TEXT = ("Police in Nairobi arrested 40 protesters on Monday after a march against new "
-                "taxes turned violent, the interior minister said.")
-
-
 def warm_extractors() -> tuple:
-    """Extract a short article and load the gazetteer's fallback tables; return (article, records).
+    """Load the pipeline (which warms the extractors: `transforms.nlp`) and extract a short
+    article with it; return (article, records).
 
-    That loads what the first chunk would otherwise load on its own (the spaCy pipeline,
-    gazetteers, towns, lexicons): about 2 s beyond the model load, paid by every Dask worker on
-    its first chunk while warming up only loaded the model. `newsdesk serve` stages and
-    validates the returned records to warm Great Expectations too.
+    Every Dask worker paid about 2 s beyond the model load on its first chunk while warming up
+    only loaded the model. `newsdesk serve` stages and validates the returned records to warm
+    Great Expectations too.
     """
     from transforms.articles import article_from_record
     from transforms.extract import extract_batch
-    from transforms.gazetteer import load_gazetteer
+    from transforms.nlp import WARM_UP_PUBLISHED, WARM_UP_TEXT
 
     article = article_from_record({"id": "warm-up", "text": WARM_UP_TEXT,
-                                   "published": "2024-03-04"})
-    records = extract_batch([article])
-    gazetteer = load_gazetteer()  # the fallback tables load on first use: load them now
-    gazetteer.lookup_town("warm-up")
-    gazetteer.lookup_admin2("warm-up")
-    return article, records
+                                   "published": WARM_UP_PUBLISHED})
+    return article, extract_batch([article])
 
 
 def warm_worker() -> str:
