@@ -150,11 +150,16 @@ def _start_server(port: int) -> subprocess.Popen:
                "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "error", "--lifespan", "on"]
     # stdout stays clean for `newsdesk run --json`; the server's errors still reach stderr.
+    # preexec_fn is POSIX only (and PR_SET_PDEATHSIG Linux only): elsewhere, atexit alone.
     return subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
-                            preexec_fn=_die_with_parent)
+                            preexec_fn=_die_with_parent if os.name == "posix" else None)
 
 
 def _die_with_parent() -> None:
-    """In the server process: be killed when the command that started it dies (Linux)."""
+    """In the server process: be killed when the command that started it dies (Linux).
+
+    Linux ties this to the thread that started the server, so it is started from the
+    command's main thread (`newsdesk run`), which lives as long as the command.
+    """
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
