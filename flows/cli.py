@@ -59,7 +59,7 @@ def run(
     if not paths and config is None:
         console.print("[red]error:[/red] give files or folders to load, or --config newsdesk.toml")
         raise typer.Exit(EXIT_INPUT_ERROR)
-    from flows.early_api import start_early_api, using_api
+    from flows.early_api import EarlyApiError, start_early_api, using_api
 
     # No Prefect API configured: boot a temporary one now, while the run loads what it needs.
     early_api = start_early_api()
@@ -105,9 +105,7 @@ def run(
         except warehouse.WarehouseLockedError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(EXIT_LOCKED) from exc
-        except RuntimeError as exc:
-            if early_api is None or "temporary Prefect API" not in str(exc):
-                raise
+        except EarlyApiError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(1) from exc
         finally:

@@ -29,11 +29,15 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["EarlyApi", "start_early_api", "using_api"]
+__all__ = ["EarlyApi", "EarlyApiError", "start_early_api", "using_api"]
 
 PORTS = range(8000, 9000)  # Prefect's own range for its temporary server
 PORT_IN_USE_EXIT = 3  # uvicorn's exit status when it cannot bind its port
 PR_SET_PDEATHSIG = 1
+
+
+class EarlyApiError(RuntimeError):
+    """The temporary API server exited or never answered; the message says what to do."""
 
 
 class EarlyApi:
@@ -51,7 +55,7 @@ class EarlyApi:
         return f"http://127.0.0.1:{self.port}/api"
 
     def wait_until_ready(self) -> None:
-        """Block until the server answers its health check; raise RuntimeError if it never does."""
+        """Block until the server answers its health check; raise EarlyApiError if it never does."""
         import httpx
 
         deadline = time.monotonic() + self.timeout_s
@@ -63,14 +67,14 @@ class EarlyApi:
                     self.process = _start_server(self.port)
                     continue
                 if status is not None:
-                    raise RuntimeError(f"the temporary Prefect API server exited with status "
+                    raise EarlyApiError(f"the temporary Prefect API server exited with status "
                                        f"{status} before it was ready")
                 with contextlib.suppress(httpx.TransportError):
                     if client.get(f"{self.api_url}/health").status_code == 200:
                         return
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"the temporary Prefect API server was not ready after "
+        raise EarlyApiError(f"the temporary Prefect API server was not ready after "
                            f"{self.timeout_s:.0f} s (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_"
                            f"SECONDS); start one with `prefect server start` and set "
                            f"PREFECT_API_URL")

@@ -54,3 +54,13 @@ def prefect_api(tmp_path_factory):
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
+
+
+@pytest.fixture
+def con(tmp_path):
+    """A fresh warehouse file's writable connection, closed after the test."""
+    import warehouse
+
+    connection = warehouse.connect(tmp_path / "w.duckdb")
+    yield connection
+    connection.close()

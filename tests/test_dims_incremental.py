@@ -7,7 +7,6 @@ Articles are hand-built extraction records (no model), published batch by batch 
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,13 +90,6 @@ def assert_equals_full_recompute(con) -> None:
     incremental, full = snapshot(con), full_recompute(con)
     for table in DIM_TABLES:
         assert incremental[table] == full[table], table
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = warehouse.connect(tmp_path / "w.duckdb")
-    yield connection
-    connection.close()
 
 
 BATCHES = [

@@ -38,6 +38,12 @@ def _cold_env(tmp_path: Path) -> dict[str, str]:
     return {**env, "PREFECT_HOME": str(tmp_path / "prefect-home")}
 
 
+def _seed_run(tmp_path: Path) -> list[str]:
+    """`newsdesk run` of the seed article into a fresh warehouse under tmp_path."""
+    return [str(NEWSDESK), "run", str(SEED), "--db", str(tmp_path / "w.duckdb"), "--report-dir",
+            str(tmp_path / "reports")]
+
+
 def _servers_of(prefect_home: Path) -> list[int]:
     """Pids of uvicorn servers running with this PREFECT_HOME (read from /proc)."""
     marker = f"PREFECT_HOME={prefect_home}".encode()
@@ -57,11 +63,8 @@ def _servers_of(prefect_home: Path) -> list[int]:
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc (Linux)")
 def test_a_cold_run_loads_through_its_own_api_and_leaves_no_server(tmp_path):
-    env = _cold_env(tmp_path)
-    result = subprocess.run(
-        [str(NEWSDESK), "run", str(SEED), "--db", str(tmp_path / "w.duckdb"), "--report-dir",
-         str(tmp_path / "reports"), "--json"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run([*_seed_run(tmp_path), "--json"], cwd=ROOT, env=_cold_env(tmp_path),
+                            capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout)  # stdout is the summary alone, no server output
     assert summary["articles_loaded"] == 1 and summary["status"] == "completed"
@@ -72,11 +75,8 @@ def test_a_cold_run_loads_through_its_own_api_and_leaves_no_server(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc (Linux)")
 def test_a_killed_run_takes_its_api_server_down(tmp_path):
-    env = _cold_env(tmp_path)
-    child = subprocess.Popen(
-        [str(NEWSDESK), "run", str(SEED), "--db", str(tmp_path / "w.duckdb"), "--report-dir",
-         str(tmp_path / "reports")],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(_seed_run(tmp_path), cwd=ROOT, env=_cold_env(tmp_path),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     home = tmp_path / "prefect-home"
     deadline = time.monotonic() + 60
     while not _servers_of(home) and time.monotonic() < deadline and child.poll() is None:

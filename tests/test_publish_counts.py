@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 import warehouse
 from transforms.articles import article_from_record
@@ -33,13 +32,6 @@ def _batch(run_id: str) -> dict[str, pd.DataFrame]:
 
 def _count(con, table: str) -> int:
     return con.execute(f"select count(*) from {table}").fetchall()[0][0]
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = warehouse.connect(tmp_path / "w.duckdb")
-    yield connection
-    connection.close()
 
 
 def test_counts_are_the_rows_written_and_only_passing_rows_are_staged(con):

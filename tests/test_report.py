@@ -14,13 +14,6 @@ from warehouse.report_queries import REPORT_SECTIONS, report_frames
 PLACE_CHECK = "expect_column_values_to_be_in_set(is_place_mentioned)"
 
 
-@pytest.fixture
-def con(tmp_path):
-    connection = warehouse.connect(tmp_path / "w.duckdb")
-    yield connection
-    connection.close()
-
-
 def test_an_empty_warehouse_renders_every_section(con):
     frames = report_frames(con)
     assert set(frames) == set(REPORT_SECTIONS)

@@ -13,13 +13,6 @@ from transforms.extract import extract_batch
 from warehouse.quarantine import list_quarantine, release_quarantine
 
 
-@pytest.fixture
-def con(tmp_path):
-    connection = warehouse.connect(tmp_path / "w.duckdb")
-    yield connection
-    connection.close()
-
-
 @pytest.fixture(scope="module")
 def batch(nlp):
     articles = [article_from_record({"id": f"a{i}", "text": text, "published": "2024-04-02"})

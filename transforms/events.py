@@ -238,7 +238,7 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
             sentence_of[token.i] = (index, sent)
     context = article_places(doc, places)
     events = []
-    introduced: set[int] = set()  # "agreed" in "agreed to meet": the act carries it as a mode
+    introduced: set[int] = set()  # where "agreed" of "agreed to meet" starts: the act carries it
     triggers = [(token, row) for token in doc if (row := trigger_row(token)) is not None]
     # "held talks", "signed an agreement": the verb's event already covers its object noun.
     # A passive one ("talks between A and B were held") only when the verb names who held them.
@@ -278,7 +278,7 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
         mode = _mode(token)
         intent_code = INTENT_CAMEO.get(row["type"]) if mode in INTENT_MODES else None
         if _introduced_by(token, mode) is not None:  # "agreed to meet", "threatened to attack"
-            introduced.add(token.head.i)
+            introduced.add(token.head.idx)
             intent_code = _mode_cameo(row["type"], mode)
         shared = {
             "start": token.idx, "end": token.idx + len(token.text), "trigger": token.text,
@@ -297,7 +297,7 @@ def extract_events(doc: Doc, entities: list[dict], places: list[dict], dates: li
                 events.append({**shared, "cameo": intent_code or row["linked"],
                                **_actor_fields("actor1", target),
                                **_actor_fields("actor2", source)})
-    return [event for event in events if not _is_introducer(doc, event, introduced)]
+    return [event for event in events if event["start"] not in introduced]
 
 
 def _mode_cameo(event_type: str, mode: str) -> str | None:
@@ -318,13 +318,6 @@ def _introduced_by(token: Token, mode: str) -> Token | None:
         return head
     return None
 
-
-def _is_introducer(doc: Doc, event: dict, introduced: set[int]) -> bool:
-    """Whether the event's trigger is a verb whose act was coded with it as the mode."""
-    if not introduced:
-        return False
-    span = doc.char_span(event["start"], event["end"])
-    return span is not None and span[0].i in introduced
 
 
 def _called_off(token: Token) -> bool:
